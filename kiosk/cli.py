@@ -1,0 +1,323 @@
+"""The command line of SPEC §12: argument parsing, and every error as one line + exit code.
+
+Exit status: 0 success; 2 bad input or usage (one line on standard error naming the key
+or line, the value and what is accepted); 1 an unexpected failure (one line, details in
+the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from kiosk import __version__
+from kiosk.engine import (
+    AnswerError,
+    DataError,
+    KioskError,
+    Questionnaire,
+    default_resources_dir,
+    load_questionnaire,
+    score,
+)
+from kiosk.logs import log_file, setup_logging
+from kiosk.settings import (
+    Settings,
+    SettingsError,
+    check_files,
+    default_settings,
+    default_settings_path,
+    load_settings,
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+log = logging.getLogger("kiosk.cli")
+
+
+class InputError(KioskError):
+    """Bad input that is not an answer: an unreadable file, text that is not JSON."""
+
+
+class UsageError(KioskError):
+    """The command line's words are off."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+# ---------------------------------------------------------------------- parsing
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--settings",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help=f"use this settings file instead of {default_settings_path()}",
+    )
+    parser = _Parser(
+        prog="kiosk",
+        description="Branch risk-profile kiosk. Without a command, starts the kiosk window.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=_version_line())
+    parser.add_argument(
+        "--lockdown",
+        action="store_true",
+        help="full screen, no window frame; only the admin PIN exits",
+    )
+    parser.set_defaults(func=_cmd_start)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    score_cmd = commands.add_parser(
+        "score",
+        parents=[common],
+        help="print the profile of answers as JSON",
+        description="Score answers and print the profile (SPEC §10) as JSON.",
+    )
+    source = score_cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--answers", metavar="FILE", help="one answers object (JSON); - reads standard input"
+    )
+    source.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="JSON Lines of answers in, JSON Lines of profiles out; - reads standard input",
+    )
+    score_cmd.set_defaults(func=_cmd_score)
+
+    check_cmd = commands.add_parser(
+        "check-config",
+        parents=[common],
+        help="validate the data in resources/ and the settings",
+        description="Validate the questionnaire data and the settings; print ok or every problem.",
+    )
+    check_cmd.set_defaults(func=_cmd_check_config)
+    return parser
+
+
+def _version_line() -> str:
+    return f"kiosk {__version__}"
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return _fail(str(exc))
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except (AnswerError, InputError, SettingsError, UsageError) as exc:
+        return _fail(str(exc))
+    except DataError as exc:
+        return _fail(_data_error_line(exc))
+    except BrokenPipeError:
+        # The reader went away (`kiosk score --batch … | head`): stop quietly.
+        _silence_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.exception("unexpected failure in %s", args.func.__name__)
+        where = _log_path(args)
+        print(
+            f"kiosk: unexpected error ({type(exc).__name__}: {exc}); details in {where}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+def _fail(line: str) -> int:
+    print(line, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _data_error_line(exc: DataError) -> str:
+    more = len(exc.problems) - 1
+    tail = f" (and {more} more; run kiosk check-config)" if more else ""
+    return f"{exc.problems[0]}{tail}"
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - open until exit
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings for this command; logging goes to their data folder."""
+    settings = load_settings(getattr(args, "settings", None))
+    setup_logging(settings.data_path)
+    return settings
+
+
+def _log_path(args: argparse.Namespace) -> Path:
+    try:
+        settings = load_settings(getattr(args, "settings", None))
+    except KioskError:
+        settings = default_settings()
+    return log_file(settings.data_path)
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def _cmd_start(args: argparse.Namespace) -> int:
+    _settings(args)
+    if importlib.util.find_spec("kiosk.ui") is None:
+        # Until the touch wizard lands, show what the engine computes for SPEC's example.
+        print(
+            "kiosk: the touch screen is not built yet; the worked example's profile follows",
+            file=sys.stderr,
+        )
+        example = default_resources_dir() / "examples" / "worked_example.json"
+        profile = score(load_questionnaire(), _parse_json(example.read_text("utf-8"), str(example)))
+        _print_json(profile.to_json_dict(), sys.stdout, pretty=True)
+        return EXIT_OK
+    ui = importlib.import_module("kiosk.ui")
+    result: int = ui.run(args)
+    return result
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    _settings(args)
+    questionnaire = load_questionnaire()
+    if args.answers is not None:
+        label = "standard input" if args.answers == "-" else args.answers
+        text = _read_text(args.answers, label)
+        profile = score(questionnaire, _parse_json(text, label))
+        _print_json(profile.to_json_dict(), sys.stdout, pretty=True)
+        return EXIT_OK
+    return _score_batch(questionnaire, args.batch)
+
+
+def _score_batch(questionnaire: Questionnaire, source: str) -> int:
+    label = "standard input" if source == "-" else source
+    out = sys.stdout
+    stream = sys.stdin.buffer if source == "-" else _open_binary(source, label)
+    try:
+        for number, line in _numbered_lines(stream):
+            try:
+                profile = score(questionnaire, _parse_json(line, "the line"))
+            except (AnswerError, InputError) as exc:
+                out.flush()
+                return _fail(f"line {number}: {exc}")
+            out.write(json.dumps(profile.to_json_dict(), separators=(",", ":"), ensure_ascii=False))
+            out.write("\n")
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read ({exc.strerror})") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    out.flush()
+    return EXIT_OK
+
+
+def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their 1-based numbers; a line that is not UTF-8 is an error."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"line {number}: is not UTF-8 text; expected one JSON object"
+            ) from None
+        if line.strip():
+            yield number, line
+
+
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    try:
+        load_questionnaire()
+    except DataError as exc:
+        problems.extend(exc.problems)
+    try:
+        settings = load_settings(getattr(args, "settings", None))
+        problems.extend(check_files(settings))
+    except SettingsError as exc:
+        problems.extend(exc.problems)
+    if not problems:
+        print("ok")
+        return EXIT_OK
+    for problem in problems:
+        print(problem)
+    noun = "problem" if len(problems) == 1 else "problems"
+    print(f"check-config: {len(problems)} {noun} found", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+# ---------------------------------------------------------------------- input/output
+
+
+def _open_binary(path: str, label: str) -> IO[bytes]:
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise InputError(f"{label}: file not found; expected a JSON file") from None
+    except IsADirectoryError:
+        raise InputError(f"{label}: is a folder; expected a JSON file") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read ({exc.strerror})") from None
+
+
+def _read_text(source: str, label: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with _open_binary(source, label) as handle:
+            data = handle.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{label}: is not UTF-8 text; expected a JSON file") from None
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise AnswerError(key, value, "is given twice", "each question answered once")
+        result[key] = value
+    return result
+
+
+def _parse_json(text: str, label: str) -> object:
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{label}: is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno});"
+            " expected one answers object"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{label}: is nested too deeply; expected one answers object") from None
+
+
+def _print_json(data: dict[str, Any], out: IO[str], *, pretty: bool) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2 if pretty else None))
+    out.write("\n")
+    out.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
