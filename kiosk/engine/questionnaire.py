@@ -647,22 +647,29 @@ def _tables(check: _Check, raw: Mapping[str, object], questions: tuple[Question,
 
 
 def _bands(
-    check: _Check, path: str, bands: Sequence[tuple[str, int, int]], low: int, high: int
+    check: _Check,
+    path: str,
+    bands: Sequence[tuple[int, int]],
+    span: tuple[int, int],
+    keys: tuple[str, str] = ("min", "max"),
 ) -> None:
     """Inclusive integer bands must cover low..high in order with no gap and no overlap."""
-    expected = low
-    for index, (_, start, end) in enumerate(bands):
+    lo_key, hi_key = keys
+    expected, high = span
+    for index, (start, end) in enumerate(bands):
         where = f"{path}[{index}]"
         if start != expected:
             problem = "leaves a gap" if start > expected else "overlaps the band before"
-            check.bad(f"{where}.min", start, f"{problem}; expected {expected}")
+            check.bad(f"{where}.{lo_key}", start, f"{problem}; expected {expected}")
         if end < start:
-            check.bad(f"{where}.max", end, f"is below its min {start}; expected ≥ {start}")
+            check.bad(
+                f"{where}.{hi_key}", end, f"is below its {lo_key} {start}; expected ≥ {start}"
+            )
         expected = end + 1
-    if bands and bands[-1][2] < high:
+    if bands and bands[-1][1] < high:
         check.bad(
-            f"{path}[{len(bands) - 1}].max",
-            bands[-1][2],
+            f"{path}[{len(bands) - 1}].{hi_key}",
+            bands[-1][1],
             f"leaves a gap at the top; expected ≥ {high}",
         )
 
@@ -683,7 +690,7 @@ def _levels(check: _Check, top: Mapping[str, object]) -> tuple[Level, ...]:
             )
         )
     check.unique([level.id for level in levels], "levels")
-    _bands(check, "levels", [(lv.id, lv.minimum, lv.maximum) for lv in levels], 0, 100)
+    _bands(check, "levels", [(lv.minimum, lv.maximum) for lv in levels], (0, 100))
     return tuple(levels)
 
 
@@ -759,9 +766,8 @@ def _life_stages(
                 first,
                 f"is above the youngest age; expected ≤ {age.minimum}",
             )
-        _bands(
-            check, "life_stages", [(s.id, s.min_age, s.max_age) for s in stages], first, age.maximum
-        )
+        spans = [(s.min_age, s.max_age) for s in stages]
+        _bands(check, "life_stages", spans, (first, age.maximum), ("min_age", "max_age"))
     return tuple(stages)
 
 
