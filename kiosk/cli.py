@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import importlib.util
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -28,21 +27,17 @@ from kiosk.engine import (
     load_questionnaire,
     score,
 )
-from kiosk.logs import log_file, setup_logging
 from kiosk.settings import (
     Settings,
     SettingsError,
     check_files,
     default_settings,
-    default_settings_path,
     load_settings,
 )
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
-
-log = logging.getLogger("kiosk.cli")
 
 
 class InputError(KioskError):
@@ -68,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         default=argparse.SUPPRESS,
-        help=f"use this settings file instead of {default_settings_path()}",
+        help="use this settings file instead of the default location",
     )
     parser = _Parser(
         prog="kiosk",
@@ -138,8 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        log.exception("unexpected failure in %s", args.func.__name__)
-        where = _log_path(args)
+        where = _log_failure(args)
         print(
             f"kiosk: unexpected error ({type(exc).__name__}: {exc}); details in {where}",
             file=sys.stderr,
@@ -164,17 +158,22 @@ def _silence_stdout() -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    """The settings for this command; logging goes to their data folder."""
-    settings = load_settings(getattr(args, "settings", None))
-    setup_logging(settings.data_path)
-    return settings
+    """The settings for this command (validated: a bad file stops it with one line)."""
+    return load_settings(getattr(args, "settings", None))
 
 
-def _log_path(args: argparse.Namespace) -> Path:
+def _log_failure(args: argparse.Namespace) -> Path:
+    """Write the current exception's details to the log file in the data folder."""
+    import logging  # noqa: PLC0415 - only a failure needs it
+
+    from kiosk.logs import log_file, setup_logging  # noqa: PLC0415
+
     try:
         settings = load_settings(getattr(args, "settings", None))
     except KioskError:
         settings = default_settings()
+    setup_logging(settings.data_path)
+    logging.getLogger("kiosk.cli").exception("unexpected failure in %s", args.func.__name__)
     return log_file(settings.data_path)
 
 
@@ -199,7 +198,9 @@ def _cmd_start(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    _settings(args)
+    # Scoring uses no setting: only a file given with --settings is read (and must be valid).
+    if getattr(args, "settings", None) is not None:
+        _settings(args)
     questionnaire = load_questionnaire()
     if args.answers is not None:
         label = "standard input" if args.answers == "-" else args.answers
@@ -221,8 +222,7 @@ def _score_batch(questionnaire: Questionnaire, source: str) -> int:
             except (AnswerError, InputError) as exc:
                 out.flush()
                 return _fail(f"line {number}: {exc}")
-            out.write(json.dumps(profile.to_json_dict(), separators=(",", ":"), ensure_ascii=False))
-            out.write("\n")
+            out.write(_COMPACT.encode(profile.to_json_dict()) + "\n")
     except OSError as exc:
         raise InputError(f"{label}: cannot be read ({exc.strerror})") from None
     finally:
@@ -293,17 +293,30 @@ def _read_text(source: str, label: str) -> str:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise AnswerError(key, value, "is given twice", "each question answered once")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, value in pairs:
+            if key in seen:
+                raise AnswerError(key, value, "is given twice", "each question answered once")
+            seen.add(key)
     return result
 
 
+_PLAIN = json.JSONDecoder()
+_STRICT = json.JSONDecoder(object_pairs_hook=_reject_duplicates)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _parse_json(text: str, label: str) -> object:
+    """Parse one answers object; a key given twice is an error, not "the last one wins"."""
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates)
+        value = _PLAIN.decode(text)
+        # Every key is followed by a colon, so as many colons as keys means no key
+        # repeats; otherwise (a repeat, or a colon inside a string) parse strictly.
+        if isinstance(value, dict) and text.count(":") != len(value):
+            value = _STRICT.decode(text)
+        return value
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{label}: is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno});"

@@ -8,7 +8,6 @@ with the file, the key and the value.
 
 from __future__ import annotations
 
-import logging
 import re
 import tomllib
 from collections.abc import Mapping
@@ -16,16 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-import platformdirs
-
 from kiosk.engine import LANGS, KioskError, default_resources_dir
 from kiosk.engine.errors import show_value
 
 APP_NAME: Final = "branch-risk-kiosk"
 DEFAULTS_FILE: Final = "settings.default.toml"
 SETTINGS_FILE: Final = "settings.toml"
-
-log = logging.getLogger(__name__)
 
 # Constraints beyond the type of each default value.
 _RANGES: Final[Mapping[tuple[str, str], tuple[int, int]]] = {
@@ -103,11 +98,16 @@ class Settings:
         """Folder of the session log, logs and outbox."""
         if self.storage.data_dir:
             return Path(self.storage.data_dir).expanduser()
-        return platformdirs.user_data_path(APP_NAME, appauthor=False)
+        from platformdirs import user_data_path  # noqa: PLC0415 - see default_settings_path
+
+        return user_data_path(APP_NAME, appauthor=False)
 
 
 def default_settings_path() -> Path:
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / SETTINGS_FILE
+    # Imported here: only commands that use the default folders pay for platformdirs.
+    from platformdirs import user_config_path  # noqa: PLC0415
+
+    return user_config_path(APP_NAME, appauthor=False) / SETTINGS_FILE
 
 
 def defaults_template() -> Path:
@@ -227,13 +227,17 @@ def check_files(settings: Settings) -> list[str]:
 
 
 def _write_first_run(path: Path) -> None:
+    import logging  # noqa: PLC0415 - a rare path; keeps start-up light
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".toml.tmp")
         tmp.write_bytes(defaults_template().read_bytes())
         tmp.replace(path)
     except OSError as exc:
-        log.warning("could not write default settings to %s: %s; using the defaults", path, exc)
+        logging.getLogger(__name__).warning(
+            "could not write default settings to %s: %s; using the defaults", path, exc
+        )
 
 
 def _build(values: Mapping[str, Mapping[str, object]], path: Path | None) -> Settings:

@@ -5,14 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.engine.questionnaire import Lang
-
-
-@dataclass(frozen=True)
-class QuestionnaireRef:
-    id: str
-    version: str
-    sha256: str
+from kiosk.engine.questionnaire import QuestionnaireRef
 
 
 @dataclass(frozen=True)
@@ -93,4 +86,4 @@ def _dimension(dimension: Dimension) -> dict[str, Any]:
     return {"score": dimension.score, "level": dimension.level, "points": dict(dimension.points)}
 
 
-__all__ = ["Allocation", "Answer", "Dimension", "Lang", "Profile", "QuestionnaireRef", "Segment"]
+__all__ = ["Allocation", "Answer", "Dimension", "Profile", "QuestionnaireRef", "Segment"]

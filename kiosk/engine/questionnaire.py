@@ -7,10 +7,12 @@ path and the value, so `kiosk check-config` can list all of them at once.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Literal, Protocol, TypeVar
@@ -86,23 +88,41 @@ class Question:
     unit: Text | None = None
     points_rule: LinearPoints | None = None
 
-    @property
+    @cached_property
     def required(self) -> bool:
         return self.section in SCORED_SECTIONS
 
-    @property
+    @cached_property
     def scored(self) -> bool:
         return self.section in SCORED_SECTIONS
 
     def option(self, option_id: str) -> Option | None:
-        for option in self.options:
-            if option.id == option_id:
-                return option
-        return None
+        return self._options.get(option_id)
 
-    @property
+    @cached_property
+    def _options(self) -> Mapping[str, Option]:
+        return {option.id: option for option in self.options}
+
+    @cached_property
     def option_ids(self) -> tuple[str, ...]:
         return tuple(option.id for option in self.options)
+
+    @cached_property
+    def answer_type(self) -> type:
+        """int for a number question, str for a choice question."""
+        return int if self.kind == "number" else str
+
+    @cached_property
+    def points_by_answer(self) -> Mapping[object, int]:
+        """Every accepted answer → its points (0 for unscored questions).
+
+        A lookup table, so scoring is one dict access a question; check answer_type
+        first (1.0 == 1 == True in a dict).
+        """
+        if self.points_rule is not None:
+            rule = self.points_rule
+            return {value: rule(value) for value in range(self.minimum, self.maximum + 1)}
+        return {option.id: option.points or 0 for option in self.options}
 
 
 @dataclass(frozen=True)
@@ -205,6 +225,40 @@ class Tables:
     def level(self, level_id: str) -> Level:
         return _by_id(self.levels, level_id)
 
+    def level_of(self, total: int) -> str:
+        """The level band (SPEC §5) of a 0–100 score."""
+        for level in self.levels:
+            if level.minimum <= total <= level.maximum:
+                return level.id
+        raise ValueError(f"score {total} is outside every level band")
+
+    def life_stage_of(self, age: int) -> str:
+        """The life stage (SPEC §7) of an age."""
+        for stage in self.life_stages:
+            if stage.min_age <= age <= stage.max_age:
+                return stage.id
+        raise ValueError(f"age {age} is outside every life stage")
+
+    def life_cycle_of(self, age: int, answers: Mapping[str, str]) -> str | None:
+        """The first matching family life-cycle rule (SPEC §8); None if a question is unanswered."""
+        if any(answers.get(key) is None for key in LIFE_CYCLE_QUESTIONS):
+            return None
+        for rule in self.life_cycle_rules:
+            if rule.matches(age, answers):
+                return rule.stage
+        return None
+
+    @cached_property
+    def level_by_score(self) -> tuple[str, ...]:
+        """level_by_score[total] for every total 0–100."""
+        return tuple(self.level_of(total) for total in range(101))
+
+    @cached_property
+    def life_stage_by_age(self) -> Mapping[int, str]:
+        """Every age the stages cover → its life stage."""
+        first, last = self.life_stages[0].min_age, self.life_stages[-1].max_age
+        return {age: self.life_stage_of(age) for age in range(first, last + 1)}
+
     def risk_class(self, class_id: str) -> RiskClass:
         return _by_id(self.risk_classes, class_id)
 
@@ -228,6 +282,15 @@ class Tables:
 
 
 @dataclass(frozen=True)
+class QuestionnaireRef:
+    """Which questionnaire scored a profile: id, version and the sha256 of its data."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     id: str
     version: str
@@ -235,15 +298,54 @@ class Questionnaire:
     questions: tuple[Question, ...]
     tables: Tables
 
+    @cached_property
+    def life_cycle_lookup(self) -> Mapping[tuple[object, object, object, int], str]:
+        """(marital, children, employment, age) → family life-cycle stage, for every answer.
+
+        Built from the rules (Tables.life_cycle_of), so a lookup gives what the rules give;
+        a key with an unanswered question is absent: the stage is unknown.
+        """
+        marital, children, employment = (
+            self.question(key).option_ids for key in LIFE_CYCLE_QUESTIONS
+        )
+        ages = range(self.question("age").minimum, self.question("age").maximum + 1)
+        table: dict[tuple[object, object, object, int], str] = {}
+        for combination in itertools.product(marital, children, employment):
+            answers = dict(zip(LIFE_CYCLE_QUESTIONS, combination, strict=True))
+            for age in ages:
+                stage = self.tables.life_cycle_of(age, answers)
+                if stage is not None:
+                    table[(*combination, age)] = stage
+        return table
+
+    @cached_property
+    def ref(self) -> QuestionnaireRef:
+        return QuestionnaireRef(id=self.id, version=self.version, sha256=self.sha256)
+
     def question(self, question_id: str) -> Question:
-        return _by_id(self.questions, question_id)
+        return self._questions[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._questions
 
     def section(self, section: str) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.section == section)
+        return self._sections.get(section, ())
 
-    @property
+    @cached_property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.questions)
+
+    @cached_property
+    def question_id_set(self) -> frozenset[str]:
+        return frozenset(self.question_ids)
+
+    @cached_property
+    def _questions(self) -> Mapping[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _sections(self) -> Mapping[str, tuple[Question, ...]]:
+        return {name: tuple(q for q in self.questions if q.section == name) for name in SECTIONS}
 
 
 class _HasId(Protocol):
@@ -294,13 +396,34 @@ def load_questionnaire(resources: Path | None = None) -> Questionnaire:
     tables = _tables(tp, raw_t, questions)
     if problems:
         raise DataError(problems)
-    return Questionnaire(
+    questionnaire = Questionnaire(
         id=header[0],
         version=header[1],
         sha256=digest.hexdigest(),
         questions=questions,
         tables=tables,
     )
+    _check_life_cycle_coverage(tp, questionnaire)
+    if problems:
+        raise DataError(problems)
+    return questionnaire
+
+
+def _check_life_cycle_coverage(check: _Check, questionnaire: Questionnaire) -> None:
+    """Every combination of answers and ages must reach a family life-cycle stage."""
+    lookup = questionnaire.life_cycle_lookup  # built here once, used by every score
+    age = questionnaire.question("age")
+    options = [questionnaire.question(key).option_ids for key in LIFE_CYCLE_QUESTIONS]
+    for combination in itertools.product(*options):
+        for years in range(age.minimum, age.maximum + 1):
+            if (*combination, years) not in lookup:
+                answers = dict(zip(LIFE_CYCLE_QUESTIONS, combination, strict=True))
+                check.bad(
+                    "life_cycle.rules",
+                    {**answers, "age": years},
+                    "matches no rule; expected a final rule that matches everyone left",
+                )
+                break
 
 
 def _read_toml(path: Path, problems: list[str]) -> dict[str, object]:
@@ -503,6 +626,17 @@ def _questionnaire(
                 f"questions id {key!r}",
                 f"{found[0].section}/{found[0].kind}",
                 f"has the wrong section/kind; expected {section}/{kind}",
+            )
+    # Levels cover 0–100: no answers may score outside that.
+    for section in SCORED_SECTIONS:
+        scored = [q for q in questions if q.section == section and q.points_by_answer]
+        highest = sum(max(q.points_by_answer.values()) for q in scored)
+        lowest = sum(min(q.points_by_answer.values()) for q in scored)
+        if highest > 100 or lowest < 0:
+            check.bad(
+                f"questions in section {section}",
+                [lowest, highest],
+                "can score outside 0–100; expected points that add up to at most 100",
             )
     return header, questions
 
@@ -801,21 +935,6 @@ def _life_cycle_rules(
                 max_age=check.optional_int(table, "max_age", where),
             )
         )
-    # Every combination of answers and ages must reach a stage.
-    if rules and all(key in questions for key in (*LIFE_CYCLE_QUESTIONS, "age")):
-        age = questions["age"]
-        for marital in questions["marital"].option_ids:
-            for children in questions["children"].option_ids:
-                for employment in questions["employment"].option_ids:
-                    answers = {"marital": marital, "children": children, "employment": employment}
-                    for years in range(age.minimum, age.maximum + 1):
-                        if not any(rule.matches(years, answers) for rule in rules):
-                            check.bad(
-                                "life_cycle.rules",
-                                {**answers, "age": years},
-                                "matches no rule; expected a final rule that matches everyone left",
-                            )
-                            break
     return tuple(rules)
 
 

@@ -105,6 +105,12 @@ def test_every_text_exists_in_both_languages() -> None:
             'questionnaire.toml: questions[0].kind: "slider" is unknown',
         ),
         (
+            "questionnaire.toml",
+            '{ id = "stable_income", points = 10,',
+            '{ id = "stable_income", points = 20,',
+            "questionnaire.toml: questions in section capacity: [10, 110] can score outside 0–100",
+        ),
+        (
             "tables.toml",
             "mid_low = [40, 40, 20]",
             "mid_low = [40, 40, 30]",

@@ -7,7 +7,6 @@ import hashlib
 import pytest
 
 from kiosk.engine import Questionnaire, default_resources_dir, score
-from kiosk.engine.scoring import level_for
 from tests.helpers import answers_for
 
 LEVELS = ["low", "mid_low", "mid", "mid_high", "high"]
@@ -205,7 +204,8 @@ def test_loss_points(
     ],
 )
 def test_band_edges(questionnaire: Questionnaire, total: int, level: str) -> None:
-    assert level_for(questionnaire.tables, total) == level
+    assert questionnaire.tables.level_of(total) == level
+    assert questionnaire.tables.level_by_score[total] == level
     # Capacity reaches every total from 10 to 100, so each edge is also scored for real.
     if total >= 10:
         profile = score(questionnaire, answers_for(questionnaire, capacity=total, attitude=50))
