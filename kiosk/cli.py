@@ -14,11 +14,14 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from kiosk import __version__
 from kiosk.engine import (
+    LANGS,
     AnswerError,
     DataError,
     KioskError,
@@ -27,6 +30,7 @@ from kiosk.engine import (
     load_questionnaire,
     score,
 )
+from kiosk.i18n import translations
 from kiosk.settings import (
     Settings,
     SettingsError,
@@ -34,6 +38,7 @@ from kiosk.settings import (
     default_settings,
     load_settings,
 )
+from kiosk.storage import SheetNumberError, next_sheet_number, write_atomic
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -96,6 +101,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score_cmd.set_defaults(func=_cmd_score)
 
+    report_cmd = commands.add_parser(
+        "report",
+        parents=[common],
+        help="write the recommendation sheet (PDF) without the screen",
+        description="Score one answers file and write its recommendation sheet as a PDF.",
+    )
+    report_cmd.add_argument(
+        "--answers",
+        metavar="FILE",
+        required=True,
+        help="one answers object (JSON); - reads standard input",
+    )
+    report_cmd.add_argument(
+        "--out", metavar="FILE.pdf", required=True, type=Path, help="where to write the PDF"
+    )
+    report_cmd.add_argument(
+        "--lang", choices=LANGS, help="the sheet's language (default: the settings' kiosk.language)"
+    )
+    report_cmd.add_argument(
+        "--staff-copy",
+        action="store_true",
+        help="add a second page for staff (segment, service strategy)",
+    )
+    report_cmd.set_defaults(func=_cmd_report)
+
     check_cmd = commands.add_parser(
         "check-config",
         parents=[common],
@@ -122,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (AnswerError, InputError, SettingsError, UsageError) as exc:
+    except (AnswerError, InputError, SettingsError, SheetNumberError, UsageError) as exc:
         return _fail(str(exc))
     except DataError as exc:
         return _fail(_data_error_line(exc))
@@ -245,10 +275,56 @@ def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    questionnaire = load_questionnaire()
+    label = "standard input" if args.answers == "-" else args.answers
+    profile = score(questionnaire, _parse_json(_read_text(args.answers, label), label))
+    out: Path = args.out
+    if out.is_dir():
+        raise InputError(f"{out}: is a folder; expected a .pdf file name for --out")
+    if not out.parent.is_dir():
+        raise InputError(
+            f"{out}: its folder {out.parent} does not exist; create it or choose another --out"
+        )
+    if not os.access(out.parent, os.W_OK):
+        raise InputError(f"{out}: its folder {out.parent} is not writable; choose another --out")
+    # Imported here: reportlab is only needed by this command.
+    from kiosk.report import SheetHeader, build_sheet  # noqa: PLC0415
+
+    now = datetime.now()
+    header = SheetHeader(
+        branch_name=settings.branch.name,
+        sheet_number=next_sheet_number(settings.data_path, settings.branch.code, now.date()),
+        issued_at=now,
+        logo=Path(settings.branch.logo).expanduser() if settings.branch.logo else None,
+    )
+    lang = args.lang or settings.kiosk.language
+    pdf = build_sheet(questionnaire, profile, header, lang=lang, staff_copy=args.staff_copy)
+    try:
+        write_atomic(out, pdf)
+    except OSError as exc:
+        raise InputError(
+            f"{out}: cannot be written ({exc.strerror}); free some space or choose another --out"
+        ) from None
+    print(f"sheet {header.sheet_number} written to {out}")
+    return EXIT_OK
+
+
 def _cmd_check_config(args: argparse.Namespace) -> int:
     problems: list[str] = []
+    checks: list[Callable[[], object]] = [load_questionnaire]
+    checks += [partial(translations, lang) for lang in LANGS]
+    for check in checks:
+        try:
+            check()
+        except DataError as exc:
+            problems.extend(exc.problems)
+    # Imported here: reportlab is only needed to check the sheet's font.
+    from kiosk.report import register_fonts  # noqa: PLC0415
+
     try:
-        load_questionnaire()
+        register_fonts()
     except DataError as exc:
         problems.extend(exc.problems)
     try:

@@ -35,9 +35,10 @@ apt_ensure() {
 # Libraries Qt needs to run offscreen on a bare Debian, plus libcups2 for printers.
 QT_LIBS=(libgl1 libegl1 libx11-6 libbrotli1 libdbus-1-3 libfontconfig1 libfreetype6
          libglib2.0-0 libxkbcommon0 libcups2)
-# Extra libraries for a real window under X11 (xcb).
-QT_XCB_LIBS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
-             libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
+# Extra libraries for a real window: under X11 (xcb) or Wayland (the cage kiosk session).
+QT_WINDOW_LIBS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+                libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
+                libwayland-cursor0 libwayland-egl1)
 
 # ensure_venv EXTRA: .venv with the project installed, with the given extra ("" or "test").
 ensure_venv() {
@@ -60,9 +61,22 @@ ensure_venv() {
     want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         say "installing Python packages into .venv ${extra:+(with $extra extra)}"
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 \
-            | grep -v "is ignored: it is neither a file nor a directory" >&2 || true
-        "$VENV/bin/python" -c 'import kiosk' || { say "error: installing the project failed"; return 1; }
+        rm -f "$stamp"
+        local status=0 log
+        log="$(mktemp)"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" >"$log" 2>&1 \
+            || status=$?
+        grep -v "is ignored: it is neither a file nor a directory" "$log" >&2 || true
+        rm -f "$log"
+        # -P: import from the installed packages, not from this folder.
+        if [ "$status" != 0 ] || ! "$VENV/bin/python" -P -c 'import kiosk, PySide6, reportlab'; then
+            say "error: installing the Python packages failed (pip exit $status); see above"
+            return 1
+        fi
+        if [ "$extra" = test ] && [ ! -x "$VENV/bin/ruff" ]; then
+            say "error: the test tools were not installed; see above"
+            return 1
+        fi
         echo "$want" >"$stamp"
     fi
 }

@@ -1,0 +1,142 @@
+"""The sheet's drawings: a five-band gauge and the allocation donut.
+
+Both read in black and white: the bands and the slices differ in lightness, and every
+part carries its own label, so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.doughnut import Doughnut
+from reportlab.graphics.shapes import Drawing, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+INK = colors.HexColor("#1F2A36")
+MUTED = colors.HexColor("#5B6773")
+# Light to dark, so the bands and slices stay apart when printed in grey.
+BAND_FILLS = [
+    colors.HexColor("#E3ECF4"),
+    colors.HexColor("#B9CCE0"),
+    colors.HexColor("#8AAACB"),
+    colors.HexColor("#5A83AD"),
+    colors.HexColor("#2E5A88"),
+]
+CLASS_FILLS = [colors.HexColor("#D6E4F0"), colors.HexColor("#7FA3C6"), colors.HexColor("#244B75")]
+
+
+def _text_on(fill: colors.Color) -> colors.Color:
+    """White text on a dark fill, dark text on a light one."""
+    luminance = 0.299 * fill.red + 0.587 * fill.green + 0.114 * fill.blue
+    return colors.white if luminance < 0.55 else INK
+
+
+def drawing_in(
+    font: str, width: float, height: float, transform: list[float] | None = None
+) -> Drawing:
+    """A drawing whose default font is the sheet's (reportlab's is an unembedded Helvetica)."""
+    drawing = (
+        Drawing(width, height) if transform is None else Drawing(width, height, transform=transform)
+    )
+    drawing.initialFontName = font  # type: ignore[attr-defined]  # in _attrMap, not the stubs
+    return drawing
+
+
+def box(
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    *,
+    fill: colors.Color,
+    stroke: colors.Color,
+    line: float = 1,
+) -> Rect:
+    """A filled rectangle (attributes set after construction, as reportlab's stubs expect)."""
+    rect = Rect(x, y, w, h)
+    rect.fillColor = fill
+    rect.strokeColor = stroke
+    rect.strokeWidth = line
+    return rect
+
+
+def gauge(
+    width: float,
+    bands: Sequence[tuple[str, int, int]],
+    value: int,
+    font: str,
+) -> Drawing:
+    """Five labelled bands across 0–100 and a marker above `value`.
+
+    bands: (label, min, max) in order; each band's width is proportional to its span.
+    """
+    bar_height, marker = 18.0, 8.0
+    drawing = drawing_in(font, width, bar_height + marker + 14)
+    base = 12.0
+    for index, (label, low, high) in enumerate(bands):
+        x = width * low / 101
+        w = width * (high - low + 1) / 101
+        fill = BAND_FILLS[index % len(BAND_FILLS)]
+        drawing.add(box(x, base, w, bar_height, fill=fill, stroke=colors.white))
+        size = 8.0
+        while size > 5 and stringWidth(label, font, size) > w - 3:
+            size -= 0.5
+        drawing.add(
+            String(
+                x + w / 2,
+                base + 5,
+                label,
+                fontName=font,
+                fontSize=size,
+                fillColor=_text_on(fill),
+                textAnchor="middle",
+            )
+        )
+    for tick in (0, 100):
+        drawing.add(
+            String(
+                width * tick / 100,
+                0,
+                str(tick),
+                fontName=font,
+                fontSize=7,
+                fillColor=MUTED,
+                textAnchor="start" if tick == 0 else "end",
+            )
+        )
+    x = width * (value + 0.5) / 101
+    top = base + bar_height
+    drawing.add(
+        Polygon(
+            [x - 5, top + marker, x + 5, top + marker, x, top + 1],
+            fillColor=INK,
+            strokeColor=INK,
+        )
+    )
+    return drawing
+
+
+def donut(size: float, shares: Sequence[tuple[str, int]], font: str) -> Drawing:
+    """The allocation as a donut; each slice labelled with its share (0% slices left out)."""
+    drawing = drawing_in(font, size, size)
+    shown = [(label, share, CLASS_FILLS[i]) for i, (label, share) in enumerate(shares) if share > 0]
+    chart = Doughnut()
+    chart.x = chart.y = 4
+    chart.width = chart.height = int(size - 8)
+    chart.data = [share for _, share, _ in shown]
+    chart.labels = [f"{share}%" for _, share, _ in shown]
+    chart.innerRadiusFraction = 0.45
+    chart.startAngle = 90
+    chart.direction = "clockwise"
+    chart.slices.strokeColor = colors.white
+    chart.slices.strokeWidth = 1.5
+    chart.simpleLabels = 1
+    chart.slices.labelRadius = 0.72
+    chart.slices.fontName = font
+    chart.slices.fontSize = 11
+    for index, (_, _, fill) in enumerate(shown):
+        chart.slices[index].fillColor = fill
+        chart.slices[index].fontColor = _text_on(fill)
+    drawing.add(chart)
+    return drawing

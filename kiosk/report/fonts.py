@@ -1,0 +1,37 @@
+"""The bundled CJK font, registered with reportlab once per process."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from kiosk.engine import DataError, default_resources_dir
+
+FONT_NAME = "KioskSans"
+FONT_FILE = "wqy-microhei.ttc"
+
+
+def font_path() -> Path:
+    """The one TrueType-outline CJK font file the sheet and the screens both use."""
+    return default_resources_dir() / "fonts" / FONT_FILE
+
+
+@functools.cache
+def register_fonts() -> str:
+    """Register the font (subset-embedded in every PDF); return its reportlab name."""
+    path = font_path()
+    try:
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
+    except (OSError, TTFError) as exc:
+        raise DataError(
+            [f"{path}: the sheet's font cannot be loaded ({exc}); reinstall it"]
+        ) from None
+    # The font has no bold or italic face: map them to the regular one, and emphasise
+    # with size and colour instead.
+    pdfmetrics.registerFontFamily(
+        FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME, boldItalic=FONT_NAME
+    )
+    return FONT_NAME

@@ -1,0 +1,168 @@
+"""Sheet numbers never repeat; files are written whole or not at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kiosk.storage import SheetNumberError, next_sheet_number, write_atomic
+from tests.conftest import WORKED_EXAMPLE
+from tests.helpers import run_kiosk
+
+DAY = date(2026, 11, 25)
+
+
+def test_numbers_have_the_spec_shape_and_count_up(tmp_path: Path) -> None:
+    assert next_sheet_number(tmp_path, "0451", DAY) == "0451-20261125-0001"
+    assert next_sheet_number(tmp_path, "0451", DAY) == "0451-20261125-0002"
+    assert next_sheet_number(tmp_path, "0451", date(2026, 11, 26)) == "0451-20261126-0001"
+
+
+def test_a_thousand_numbers_are_unique(tmp_path: Path) -> None:
+    numbers = [next_sheet_number(tmp_path, "0000", DAY) for _ in range(1000)]
+    assert len(set(numbers)) == 1000
+    assert numbers[-1] == "0000-20261125-1000"
+
+
+def test_a_clock_set_back_continues_that_days_count(tmp_path: Path) -> None:
+    first = next_sheet_number(tmp_path, "0000", DAY)
+    next_sheet_number(tmp_path, "0000", date(2026, 11, 26))
+    again = next_sheet_number(tmp_path, "0000", DAY)
+    assert (first, again) == ("0000-20261125-0001", "0000-20261125-0002")
+
+
+def test_numbers_survive_restarts_of_the_command(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    data = tmp_path / "data"
+    settings.write_text(f'[storage]\ndata_dir = "{data}"\n[branch]\ncode = "7"\n', "utf-8")
+    said = []
+    for index in range(3):
+        out = tmp_path / f"s{index}.pdf"
+        run = run_kiosk(
+            "report",
+            "--settings",
+            str(settings),
+            "--answers",
+            str(WORKED_EXAMPLE),
+            "--out",
+            str(out),
+        )
+        assert run.code == 0, run.err
+        said.append(run.out.split()[1])
+    assert [number[-4:] for number in said] == ["0001", "0002", "0003"]
+    assert all(number.startswith("7-") for number in said)
+    assert json.loads((data / "sheet_numbers.json").read_text()) == {said[0].split("-")[1]: 3}
+
+
+def test_concurrent_processes_never_share_a_number(tmp_path: Path) -> None:
+    code = (
+        "import sys; from datetime import date; from pathlib import Path\n"
+        "from kiosk.storage import next_sheet_number\n"
+        "for _ in range(150):\n"
+        "    print(next_sheet_number(Path(sys.argv[1]), '0000', date(2026, 11, 25)))\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    numbers = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0
+        numbers += out.split()
+    assert len(numbers) == 450
+    assert len(set(numbers)) == 450
+
+
+def test_a_damaged_counter_is_kept_and_numbering_jumps_ahead(tmp_path: Path) -> None:
+    next_sheet_number(tmp_path, "0000", DAY)
+    (tmp_path / "sheet_numbers.json").write_text("{not json", "utf-8")
+    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-5001"
+    assert (tmp_path / "sheet_numbers.damaged").read_text("utf-8") == "{not json"
+    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-5002"
+
+
+def test_an_unusable_data_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    with pytest.raises(SheetNumberError) as caught:
+        next_sheet_number(blocker / "data", "0000", DAY)
+    message = str(caught.value)
+    assert str(blocker / "data" / "sheet_numbers.json") in message
+    assert "data folder" in message
+
+
+def test_report_with_an_unusable_data_folder_exits_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", "utf-8")
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'[storage]\ndata_dir = "{blocker}/data"\n', "utf-8")
+    out = tmp_path / "s.pdf"
+    run = run_kiosk(
+        "--settings", str(settings), "report", "--answers", str(WORKED_EXAMPLE), "--out", str(out)
+    )
+    assert run.code == 2
+    assert len(run.err_lines) == 1
+    assert "sheet_numbers.json" in run.err_lines[0]
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------------- atomic writes
+
+
+def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
+    target = tmp_path / "sheet.pdf"
+    write_atomic(target, b"first")
+    write_atomic(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: a real full disk (needs root and mount; skipped otherwise)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_fragment(tiny_disk: Path) -> None:
+    target = tiny_disk / "sheet.pdf"
+    write_atomic(target, b"old sheet")
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(target, b"x" * 200_000)
+    assert target.read_bytes() == b"old sheet"
+    assert [p.name for p in tiny_disk.iterdir()] == ["sheet.pdf"]
+
+
+def test_report_onto_a_full_disk_exits_2_naming_the_file(tiny_disk: Path) -> None:
+    (tiny_disk / "filler").write_bytes(b"x" * 60_000)
+    out = tiny_disk / "sheet.pdf"
+    run = run_kiosk("report", "--answers", str(WORKED_EXAMPLE), "--out", str(out))
+    assert run.code == 2
+    assert run.err_lines == [
+        f"{out}: cannot be written (No space left on device); "
+        "free some space or choose another --out"
+    ]
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
