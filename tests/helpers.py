@@ -3,12 +3,68 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.engine import Questionnaire
+
+# SPEC §10's worked example, as printed (the sha256 aside, which depends on the data files).
+SPEC_PROFILE: dict[str, object] = {
+    "questionnaire": {"id": "branch-risk-profile", "version": "1.0.0"},
+    "capacity": {
+        "score": 67,
+        "level": "mid_high",
+        "points": {"age": 37, "job": 8, "burden": 6, "housing": 6, "experience": 6, "knowledge": 4},
+    },
+    "attitude": {
+        "score": 58,
+        "level": "mid",
+        "points": {
+            "loss_tolerance_pct": 24,
+            "priority": 6,
+            "stop_loss": 6,
+            "if_loss": 6,
+            "watch_market": 6,
+            "performance": 10,
+        },
+    },
+    "allocation": {"low_risk": 0, "medium_risk": 40, "high_risk": 60},
+    "life_stage": "adult",
+    "life_cycle": "full_nest_2",
+    "segment": {
+        "id": "stable_medium",
+        "capital": "medium",
+        "activity": "stable",
+        "key_client": False,
+    },
+}
+
+# SPEC §10: the keys every answers object must have, in questionnaire order.
+REQUIRED_IDS = (
+    "age",
+    "job",
+    "burden",
+    "housing",
+    "experience",
+    "knowledge",
+    "loss_tolerance_pct",
+    "priority",
+    "stop_loss",
+    "if_loss",
+    "watch_market",
+    "performance",
+)
+
+
+def without_sha(profile: dict[str, object]) -> dict[str, object]:
+    """A JSON profile with questionnaire.sha256 removed (checked for shape separately)."""
+    ref = dict(profile["questionnaire"])  # type: ignore[call-overload]
+    sha = ref.pop("sha256")
+    assert re.fullmatch(r"[0-9a-f]{64}", sha)
+    return {**profile, "questionnaire": ref}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import hashlib
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -589,6 +589,21 @@ def _ids(ids: Iterable[str]) -> str:
     return ", ".join(ids)
 
 
+def _records(
+    check: _Check,
+    raw: Mapping[str, object],
+    key: str,
+    path: str,
+    required: Sequence[str],
+    *,
+    optional: Sequence[str] = (),
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """Each table of the array `key`, checked for its keys, with its path for messages."""
+    for index, item in enumerate(_entries(check, raw, key, path)):
+        where = f"{_join(path, key)}[{index}]"
+        yield where, check.table(item, where, required, optional)
+
+
 def _entries(check: _Check, raw: Mapping[str, object], key: str, path: str = "") -> list[object]:
     items = check.array(raw, key, path)
     if not items and key not in raw:
@@ -694,9 +709,9 @@ def _question(check: _Check, raw: object, path: str) -> Question:
             check.bad(f"{path}.{key}", table[key], "is not allowed for a choice question")
     scored = section in SCORED_SECTIONS
     options: list[Option] = []
-    for index, item in enumerate(_entries(check, table, "options", path)):
-        where = f"{path}.options[{index}]"
-        opt = check.table(item, where, ("id", "text", "points") if scored else ("id", "text"))
+    for where, opt in _records(
+        check, table, "options", path, ("id", "text", "points") if scored else ("id", "text")
+    ):
         points = check.integer(opt, "points", where, 0, 100) if scored else None
         options.append(
             Option(
@@ -810,9 +825,9 @@ def _bands(
 
 def _levels(check: _Check, top: Mapping[str, object]) -> tuple[Level, ...]:
     levels: list[Level] = []
-    for index, item in enumerate(_entries(check, top, "levels")):
-        where = f"levels[{index}]"
-        table = check.table(item, where, ("id", "min", "max", "name", "capacity", "attitude"))
+    for where, table in _records(
+        check, top, "levels", "", ("id", "min", "max", "name", "capacity", "attitude")
+    ):
         levels.append(
             Level(
                 id=check.ident(table, "id", where),
@@ -830,9 +845,7 @@ def _levels(check: _Check, top: Mapping[str, object]) -> tuple[Level, ...]:
 
 def _risk_classes(check: _Check, top: Mapping[str, object]) -> tuple[RiskClass, ...]:
     classes: list[RiskClass] = []
-    for index, item in enumerate(_entries(check, top, "risk_classes")):
-        where = f"risk_classes[{index}]"
-        table = check.table(item, where, ("id", "name", "examples"))
+    for where, table in _records(check, top, "risk_classes", "", ("id", "name", "examples")):
         classes.append(
             RiskClass(
                 id=check.ident(table, "id", where),
@@ -878,9 +891,9 @@ def _life_stages(
     check: _Check, top: Mapping[str, object], age: Question | None
 ) -> tuple[LifeStage, ...]:
     stages: list[LifeStage] = []
-    for index, item in enumerate(_entries(check, top, "life_stages")):
-        where = f"life_stages[{index}]"
-        table = check.table(item, where, ("id", "min_age", "max_age", "name", "trait", "focus"))
+    for where, table in _records(
+        check, top, "life_stages", "", ("id", "min_age", "max_age", "name", "trait", "focus")
+    ):
         stages.append(
             LifeStage(
                 id=check.ident(table, "id", where),
@@ -916,9 +929,14 @@ def _life_cycle_rules(
         if isinstance(item, dict)
     ]
     rules: list[LifeCycleRule] = []
-    for index, item in enumerate(_entries(check, cycle, "rules", "life_cycle")):
-        where = f"life_cycle.rules[{index}]"
-        table = check.table(item, where, ("stage",), (*LIFE_CYCLE_QUESTIONS, "min_age", "max_age"))
+    for where, table in _records(
+        check,
+        cycle,
+        "rules",
+        "life_cycle",
+        ("stage",),
+        optional=(*LIFE_CYCLE_QUESTIONS, "min_age", "max_age"),
+    ):
         stage = check.string(table, "stage", where)
         if stage and stage not in stage_ids:
             check.bad(f"{where}.stage", stage, "is not a life_cycle.stages id")
@@ -942,9 +960,9 @@ def _life_cycle_stages(check: _Check, top: Mapping[str, object]) -> tuple[LifeCy
     cycle = top.get("life_cycle", {})
     cycle = cycle if isinstance(cycle, dict) else {}
     stages: list[LifeCycleStage] = []
-    for index, item in enumerate(_entries(check, cycle, "stages", "life_cycle")):
-        where = f"life_cycle.stages[{index}]"
-        table = check.table(item, where, ("id", "name", "situation", "needs"))
+    for where, table in _records(
+        check, cycle, "stages", "life_cycle", ("id", "name", "situation", "needs")
+    ):
         stages.append(
             LifeCycleStage(
                 id=check.ident(table, "id", where),
@@ -959,9 +977,7 @@ def _life_cycle_stages(check: _Check, top: Mapping[str, object]) -> tuple[LifeCy
 
 def _services(check: _Check, top: Mapping[str, object], key: str) -> tuple[Service, ...]:
     services: list[Service] = []
-    for index, item in enumerate(_entries(check, top, key)):
-        where = f"{key}[{index}]"
-        table = check.table(item, where, ("id", "name", "description"))
+    for where, table in _records(check, top, key, "", ("id", "name", "description")):
         services.append(
             Service(
                 id=check.ident(table, "id", where),
@@ -984,9 +1000,14 @@ def _segments(
     segments = segments if isinstance(segments, dict) else {}
     level_ids = [s.id for s in service_levels]
     capital: list[CapitalBand] = []
-    for index, item in enumerate(_entries(check, segments, "capital", "segments")):
-        where = f"segments.capital[{index}]"
-        table = check.table(item, where, ("id", "name", "min_cny", "service_level"), ("max_cny",))
+    for where, table in _records(
+        check,
+        segments,
+        "capital",
+        "segments",
+        ("id", "name", "min_cny", "service_level"),
+        optional=("max_cny",),
+    ):
         level = check.string(table, "service_level", where)
         if level and level not in level_ids:
             check.bad(
@@ -1002,11 +1023,14 @@ def _segments(
             )
         )
     activity: list[ActivityBand] = []
-    for index, item in enumerate(_entries(check, segments, "activity", "segments")):
-        where = f"segments.activity[{index}]"
-        table = check.table(
-            item, where, ("id", "name", "turnover", "min_turnover", "services"), ("max_turnover",)
-        )
+    for where, table in _records(
+        check,
+        segments,
+        "activity",
+        "segments",
+        ("id", "name", "turnover", "min_turnover", "services"),
+        optional=("max_turnover",),
+    ):
         activity.append(
             ActivityBand(
                 id=check.ident(table, "id", where),

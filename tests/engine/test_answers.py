@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.engine import AnswerError, Questionnaire, score
+from tests.helpers import REQUIRED_IDS
 
 
 @pytest.mark.parametrize(
@@ -47,23 +48,7 @@ def test_bad_answer_is_named(
     assert caught.value.key == next(iter(change))
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        "age",
-        "job",
-        "burden",
-        "housing",
-        "experience",
-        "knowledge",
-        "loss_tolerance_pct",
-        "priority",
-        "stop_loss",
-        "if_loss",
-        "watch_market",
-        "performance",
-    ],
-)
+@pytest.mark.parametrize("key", REQUIRED_IDS)
 def test_each_required_answer_is_required(
     questionnaire: Questionnaire, example: dict[str, object], key: str
 ) -> None:
