@@ -34,4 +34,22 @@ def register_fonts() -> str:
     pdfmetrics.registerFontFamily(
         FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME, boldItalic=FONT_NAME
     )
+    _keep_punctuation_off_line_starts()
     return FONT_NAME
+
+
+# Chinese full-width punctuation that must not begin a line (reportlab's list is
+# Japanese-centred and lacks the full-width comma, semicolon, colon and marks).
+CANNOT_START_LINE = "，。、；：？！）》」』】〉…％"
+
+
+def _keep_punctuation_off_line_starts() -> None:
+    # Both wrapping paths read their own copy: textsplit's (one-style paragraphs) and
+    # paragraph's (mixed styles).
+    from reportlab.lib import textsplit  # noqa: PLC0415
+    from reportlab.platypus import paragraph  # noqa: PLC0415
+
+    for module in (textsplit, paragraph):
+        known: str = getattr(module, "ALL_CANNOT_START")  # noqa: B009 - not in the stubs
+        missing = "".join(c for c in CANNOT_START_LINE if c not in known)
+        setattr(module, "ALL_CANNOT_START", known + missing)  # noqa: B010

@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 
 from kiosk.engine import Questionnaire, score
 from kiosk.report import SheetHeader, build_sheet
+from kiosk.report.fonts import CANNOT_START_LINE
 from tests.conftest import WORKED_EXAMPLE
 from tests.helpers import run_kiosk
 
@@ -222,7 +223,9 @@ def test_longest_texts_wrap_on_one_page(
     path.write_bytes(pdf)
     reader = PdfReader(path)
     assert len(reader.pages) == 1
-    text = flat(reader.pages[0].extract_text())
+    lines = reader.pages[0].extract_text().splitlines()
+    assert not [line for line in lines if line.strip()[:1] in CANNOT_START_LINE]
+    text = flat("".join(lines))
     assert flat(longest_stage.needs.get(lang)) in text
     for question in questionnaire.questions:
         if question.kind == "choice":
