@@ -321,7 +321,7 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
         except DataError as exc:
             problems.extend(exc.problems)
     # Imported here: reportlab is only needed to check the sheet's font.
-    from kiosk.report import register_fonts  # noqa: PLC0415
+    from kiosk.report import load_logo, register_fonts  # noqa: PLC0415
 
     try:
         register_fonts()
@@ -329,9 +329,16 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
         problems.extend(exc.problems)
     try:
         settings = load_settings(getattr(args, "settings", None))
-        problems.extend(check_files(settings))
     except SettingsError as exc:
         problems.extend(exc.problems)
+    else:
+        problems.extend(check_files(settings))
+        logo = Path(settings.branch.logo).expanduser()
+        if settings.branch.logo and logo.is_file() and load_logo(logo, 10) is None:
+            problems.append(
+                f"{settings.path}: branch.logo: {settings.branch.logo!r} cannot be read as a "
+                "PNG or SVG image; export it again or leave logo empty"
+            )
     if not problems:
         print("ok")
         return EXIT_OK

@@ -124,3 +124,23 @@ def answers_for(
             raise ValueError(f"no answers give {section} {total}")
     answers.update(extra)
     return answers
+
+
+def render_gray(pdf: Path, *options: str) -> bytes:
+    """Page 1 of a PDF as a binary grey PGM (P5), rendered by poppler's pdftoppm."""
+    return subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-singlefile", *options, str(pdf)],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+
+
+def dark_share(pgm: bytes, below: int = 200) -> float:
+    """The share of pixels darker than `below` in a binary PGM (P5) image."""
+    magic, _, rest = pgm.partition(b"\n")
+    assert magic == b"P5"
+    size, _, rest = rest.partition(b"\n")
+    width, height = (int(v) for v in size.split())
+    pixels = rest.partition(b"\n")[2][: width * height]
+    return sum(1 for p in pixels if p < below) / len(pixels)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -46,6 +47,49 @@ CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 RULE = colors.HexColor("#C9D3DD")
 PANEL = colors.HexColor("#F3F6F9")
 ACCENT = colors.HexColor("#2E5A88")
+
+
+LOGO_SIZE = 16 * mm
+
+
+def load_logo(path: Path, size: float, font: str | None = None) -> Flowable | None:
+    """A PNG or SVG logo scaled to fit `size` × `size`; None when it cannot be read.
+
+    A missing or broken logo never stops a client's sheet: `kiosk check-config` reports it.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".png":
+            image = Image(str(path))
+            scale = min(size / image.drawWidth, size / image.drawHeight)
+            image.drawWidth *= scale
+            image.drawHeight *= scale
+            return image
+        if suffix == ".svg":
+            from svglib.svglib import svg2rlg  # noqa: PLC0415 - only for SVG logos
+
+            drawing = svg2rlg(str(path))
+            if drawing is None or not drawing.width or not drawing.height:
+                return None
+            if font is not None:
+                drawing.initialFontName = font  # type: ignore[attr-defined]  # not in the stubs
+                _use_font(drawing, font)
+            scale = min(size / drawing.width, size / drawing.height)
+            drawing.scale(scale, scale)
+            drawing.width *= scale
+            drawing.height *= scale
+            return drawing
+    except Exception:  # any unreadable image: the sheet goes without it
+        return None
+    return None
+
+
+def _use_font(node: Any, font: str) -> None:
+    """Draw an SVG's text in the sheet's embedded font (its own fonts lack Chinese)."""
+    if isinstance(node, String):
+        node.fontName = font
+    for child in getattr(node, "contents", ()):
+        _use_font(child, font)
 
 
 @dataclass(frozen=True)
@@ -212,7 +256,11 @@ class _Sheet:
         logo = self.logo()
         if logo is not None:
             cells.insert(0, logo)
-            widths = [18 * mm, CONTENT_WIDTH * 0.64 - 18 * mm, CONTENT_WIDTH * 0.36]
+            widths = [
+                LOGO_SIZE + 3 * mm,
+                CONTENT_WIDTH * 0.64 - LOGO_SIZE - 3 * mm,
+                CONTENT_WIDTH * 0.36,
+            ]
         return self.table(
             [cells],
             colWidths=widths,
@@ -224,17 +272,9 @@ class _Sheet:
         )
 
     def logo(self) -> Flowable | None:
+        """The branch logo fitted into a 16 mm square, or None (the sheet goes without)."""
         path = self.header.logo
-        if path is None or not path.is_file() or path.suffix.lower() != ".png":
-            return None
-        try:
-            image = Image(str(path))
-        except OSError:
-            return None
-        scale = min(16 * mm / image.drawWidth, 16 * mm / image.drawHeight)
-        image.drawWidth *= scale
-        image.drawHeight *= scale
-        return image
+        return None if path is None else load_logo(path, LOGO_SIZE, self.font)
 
     def levels_block(self) -> Table:
         _ = self._

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from kiosk.engine import Questionnaire, score
 from kiosk.report import SheetHeader, build_sheet
 from kiosk.report.fonts import CANNOT_START_LINE
 from tests.conftest import WORKED_EXAMPLE
-from tests.helpers import run_kiosk
+from tests.helpers import dark_share, render_gray, run_kiosk
 
 A4 = (595.28, 841.89)
 SHEET_NUMBER = re.compile(r"0000-\d{8}-\d{4}")
@@ -237,40 +236,20 @@ def test_longest_texts_wrap_on_one_page(
 # ---------------------------------------------------------------------- rendering
 
 
-def dark_fraction(png_or_pgm: bytes) -> float:
-    """The share of non-white pixels in a binary PGM (P5) image."""
-    header, _, rest = png_or_pgm.partition(b"\n")
-    assert header == b"P5"
-    size, _, rest = rest.partition(b"\n")
-    width, height = (int(v) for v in size.split())
-    _maxval, _, pixels = rest.partition(b"\n")
-    pixels = pixels[: width * height]
-    return sum(1 for p in pixels if p < 200) / len(pixels)
-
-
 NO_PDFTOPPM = shutil.which("pdftoppm") is None
-
-
-def render_gray(pdf: Path) -> bytes:
-    return subprocess.run(
-        ["pdftoppm", "-r", "40", "-gray", "-singlefile", str(pdf)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
 
 
 @pytest.mark.skipif(NO_PDFTOPPM, reason="pdftoppm (Debian: poppler-utils) is not installed")
 def test_rendered_sheet_is_not_blank(tmp_path: Path) -> None:
     out, _ = report(tmp_path)
-    share = dark_fraction(render_gray(out))
+    share = dark_share(render_gray(out))
     assert 0.05 < share < 0.6, share
     # The measure itself tells a blank page apart.
     blank = tmp_path / "blank.pdf"
     page = canvas.Canvas(str(blank))
     page.showPage()
     page.save()
-    assert dark_fraction(render_gray(blank)) < 0.01
+    assert dark_share(render_gray(blank)) < 0.01
 
 
 # ---------------------------------------------------------------------- errors
