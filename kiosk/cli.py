@@ -244,6 +244,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _score_batch(questionnaire: Questionnaire, source: str) -> int:
     label = "standard input" if source == "-" else source
     out = sys.stdout
+    # Every line starts with the same questionnaire object: encode it once.
+    ref = questionnaire.ref
+    head = _COMPACT.encode({"id": ref.id, "version": ref.version, "sha256": ref.sha256})
+    prefix = '{"questionnaire":' + head + ","
     stream = sys.stdin.buffer if source == "-" else _open_binary(source, label)
     try:
         for number, line in _numbered_lines(stream):
@@ -252,7 +256,9 @@ def _score_batch(questionnaire: Questionnaire, source: str) -> int:
             except (AnswerError, InputError) as exc:
                 out.flush()
                 return _fail(f"line {number}: {exc}")
-            out.write(_COMPACT.encode(profile.to_json_dict()) + "\n")
+            data = profile.to_json_dict()
+            del data["questionnaire"]
+            out.write(prefix + _COMPACT.encode(data)[1:] + "\n")
     except OSError as exc:
         raise InputError(f"{label}: cannot be read ({exc.strerror})") from None
     finally:
@@ -388,7 +394,8 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 _PLAIN = json.JSONDecoder()
 _STRICT = json.JSONDecoder(object_pairs_hook=_reject_duplicates)
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# Profiles are plain trees: no need to check for circular references.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def _parse_json(text: str, label: str) -> object:
