@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import sys
@@ -26,7 +25,6 @@ from kiosk.engine import (
     DataError,
     KioskError,
     Questionnaire,
-    default_resources_dir,
     load_questionnaire,
     score,
 )
@@ -126,6 +124,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report_cmd.set_defaults(func=_cmd_report)
 
+    shots_cmd = commands.add_parser(
+        "screenshots",
+        parents=[common],
+        help="render every screen of the wizard to PNG files, offscreen",
+        description="Walk a sample visit offscreen and save a PNG of every screen.",
+    )
+    shots_cmd.add_argument(
+        "--out", metavar="DIR", required=True, type=Path, help="folder for the PNGs"
+    )
+    shots_cmd.add_argument(
+        "--lang", choices=LANGS, help="the screens' language (default: settings)"
+    )
+    shots_cmd.add_argument(
+        "--size", default="1920x1080", help="window size WIDTHxHEIGHT (default 1920x1080)"
+    )
+    shots_cmd.set_defaults(func=_cmd_screenshots)
+
     check_cmd = commands.add_parser(
         "check-config",
         parents=[common],
@@ -211,20 +226,53 @@ def _log_failure(args: argparse.Namespace) -> Path:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    _settings(args)
-    if importlib.util.find_spec("kiosk.ui") is None:
-        # Until the touch wizard lands, show what the engine computes for SPEC's example.
-        print(
-            "kiosk: the touch screen is not built yet; the worked example's profile follows",
-            file=sys.stderr,
+    # A bad settings file is shown on the staff-facing error screen, not here.
+    try:
+        settings = load_settings(getattr(args, "settings", None))
+    except SettingsError:
+        settings = default_settings()
+    from kiosk.logs import setup_logging  # noqa: PLC0415
+    from kiosk.ui import run  # noqa: PLC0415 - Qt only for the commands that show screens
+
+    setup_logging(settings.data_path)
+    return run(args)
+
+
+def _cmd_screenshots(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    size = _size(args.size)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from kiosk.ui import main_window  # noqa: PLC0415
+    from kiosk.ui.app import ensure_app  # noqa: PLC0415
+    from kiosk.ui.screenshots import take_screenshots  # noqa: PLC0415
+
+    ensure_app()
+    window = main_window(settings.path)
+    out: Path = args.out
+    try:
+        written = take_screenshots(window, out, args.lang or settings.kiosk.language, size)
+    except OSError as exc:
+        raise InputError(
+            f"{out}: cannot write the screenshots ({exc}); choose another --out"
+        ) from None
+    finally:
+        window.close()
+    print(f"{len(written)} screenshots written to {out}")
+    return EXIT_OK
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(
+            f"kiosk screenshots: --size {text!r} is not WIDTHxHEIGHT, e.g. 1920x1080"
+        ) from None
+    if not (320 <= width <= 7680 and 320 <= height <= 7680):
+        raise UsageError(
+            f"kiosk screenshots: --size {text!r} is out of range; expected 320–7680 each"
         )
-        example = default_resources_dir() / "examples" / "worked_example.json"
-        profile = score(load_questionnaire(), _parse_json(example.read_text("utf-8"), str(example)))
-        _print_json(profile.to_json_dict(), sys.stdout, pretty=True)
-        return EXIT_OK
-    ui = importlib.import_module("kiosk.ui")
-    result: int = ui.run(args)
-    return result
+    return width, height
 
 
 def _cmd_score(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +53,33 @@ def translations(lang: str) -> gettext.NullTranslations:
 def texts(lang: str) -> Callable[[str], str]:
     """The gettext function for a language."""
     return translations(lang).gettext
+
+
+def in_every_language(message: str, separator: str = "\n") -> str:
+    """A text in every language at once, zh_CN first (before a client has chosen one).
+
+    Falls back to the English msgid for a catalogue that cannot be read, so an error
+    screen can still say what is wrong.
+    """
+    shown = []
+    for lang in LANGS:
+        try:
+            shown.append(texts(lang)(message))
+        except DataError:
+            shown.append(message)
+    return separator.join(dict.fromkeys(shown))
+
+
+@functools.cache
+def language_names() -> dict[str, str]:
+    """Each language's name in itself (resources/i18n/languages.toml)."""
+    path = default_resources_dir() / "i18n" / "languages.toml"
+    try:
+        with path.open("rb") as handle:
+            names = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError([f"{path}: cannot be read ({exc}); reinstall the kiosk"]) from None
+    missing = [lang for lang in LANGS if not isinstance(names.get(lang), str)]
+    if missing:
+        raise DataError([f"{path}: {', '.join(missing)}: missing; expected each language's name"])
+    return {lang: str(names[lang]) for lang in LANGS}

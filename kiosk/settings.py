@@ -8,6 +8,7 @@ with the file, the key and the value.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from typing import Final
 
 from kiosk.engine import LANGS, KioskError, default_resources_dir
 from kiosk.engine.errors import show_value
+from kiosk.files import write_atomic
 
 APP_NAME: Final = "branch-risk-kiosk"
 DEFAULTS_FILE: Final = "settings.default.toml"
@@ -224,6 +226,58 @@ def check_files(settings: Settings) -> list[str]:
             f"{where}: branch.logo: {show_value(logo)} is not a file; expected a PNG or SVG path"
         )
     return problems
+
+
+def save_settings(settings: Settings, changes: Mapping[str, Mapping[str, object]]) -> Settings:
+    """Apply `changes` ({section: {key: value}}) to the settings' file and return the result.
+
+    The values are validated like a loaded file (SettingsError names every problem, and
+    nothing is written then); the file is rewritten from the commented template, whole,
+    through a temporary file and a rename. Raises OSError when it cannot be written.
+    """
+    path = settings.path if settings.path is not None else default_settings_path()
+    current = {
+        name: dict(vars(getattr(settings, name)))
+        for name in ("branch", "kiosk", "printing", "storage", "admin")
+    }
+    for section, values in changes.items():
+        current.setdefault(section, {}).update(values)
+    problems, merged = validate(current, path)
+    if problems:
+        raise SettingsError(problems)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, _render(merged).encode("utf-8"))
+    return _build(merged, path)
+
+
+_KEY_LINE = re.compile(r"^(?P<key>\w+)(?P<eq>\s*=\s*)(?P<value>.*?)(?P<comment>\s+#.*)?$")
+
+
+def _render(values: Mapping[str, Mapping[str, object]]) -> str:
+    """The defaults template with every value replaced by `values` (comments kept)."""
+    out: list[str] = []
+    section = ""
+    for line in defaults_template().read_text("utf-8").splitlines():
+        header = re.match(r"^\[(\w+)\]", line)
+        match = _KEY_LINE.match(line)
+        if header:
+            section = header.group(1)
+        elif match and match.group("key") in values.get(section, {}):
+            value = _toml_value(values[section][match.group("key")])
+            comment = (match.group("comment") or "").strip()
+            assignment = f"{match.group('key')}{match.group('eq')}{value}"
+            out.append(f"{assignment.ljust(30)} {comment}" if comment else assignment)
+            continue
+        out.append(line.rstrip())
+    return "\n".join(out) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _write_first_run(path: Path) -> None:

@@ -1,6 +1,6 @@
 """What the kiosk keeps on disk: sheet numbers, whole files (and, later, the session log)."""
 
-from kiosk.storage.files import write_atomic
+from kiosk.files import write_atomic
 from kiosk.storage.sheet_numbers import SheetNumberError, next_sheet_number
 
 __all__ = ["SheetNumberError", "next_sheet_number", "write_atomic"]

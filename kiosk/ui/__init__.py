@@ -1,0 +1,44 @@
+"""The touch screens (PySide6 Widgets). `main_window()` is the entry point tests drive."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.engine import DataError, load_questionnaire
+from kiosk.settings import SettingsError, load_settings
+from kiosk.ui.app import ensure_app
+
+
+def main_window(settings_path: Path | None = None, *, lockdown: bool = False) -> QWidget:
+    """The top-level kiosk widget, not shown (a QApplication must exist).
+
+    With settings or data that cannot be used, a staff-facing error window naming the
+    file, key and value instead: the kiosk never starts with a half-read file.
+    """
+    from kiosk.ui.window import KioskWindow, StartupErrorWindow  # noqa: PLC0415
+
+    ensure_app()  # the bundled font, also when a test framework made the application
+    try:
+        settings = load_settings(settings_path)
+        questionnaire = load_questionnaire()
+    except (SettingsError, DataError) as exc:
+        return StartupErrorWindow(list(exc.problems))
+    return KioskWindow(settings, questionnaire, lockdown=lockdown)
+
+
+def run(args: argparse.Namespace) -> int:
+    """`kiosk` / `kiosk --lockdown`: show the window and run until staff exit."""
+    app = ensure_app()
+    window = main_window(getattr(args, "settings", None), lockdown=bool(args.lockdown))
+    if args.lockdown:
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    return app.exec()
+
+
+__all__ = ["main_window", "run"]

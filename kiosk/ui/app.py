@@ -1,0 +1,132 @@
+"""The QApplication: the bundled font, the style sheet, Qt's messages into logging."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from kiosk.engine import DataError
+from kiosk.report.fonts import font_path
+
+log = logging.getLogger("kiosk.qt")
+
+FONT_FAMILY = "WenQuanYi Micro Hei"
+LARGE_TEXT_SCALE = 1.3
+
+INK = "#1F2A36"
+MUTED = "#5B6773"
+ACCENT = "#2E5A88"
+ACCENT_DARK = "#23476C"
+PAPER = "#F5F7FA"
+PANEL = "#FFFFFF"
+LINE = "#C9D3DD"
+
+
+def ensure_app() -> QApplication:
+    """The process's QApplication (created once, offscreen when there is no display),
+    with the bundled font loaded."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        if not os.environ.get("QT_QPA_PLATFORM") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        qInstallMessageHandler(_qt_message)
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("branch-risk-kiosk")
+    if app.property("kiosk_font") is None:
+        load_font(app)
+        app.setProperty("kiosk_font", FONT_FAMILY)
+    return app
+
+
+def load_font(app: QApplication) -> None:
+    """Use the bundled CJK font, never whatever the system has (SPEC: same file as the sheet)."""
+    path = font_path()
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    if font_id < 0:
+        raise DataError([f"{path}: the screen font cannot be loaded; reinstall the kiosk"])
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(28)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    app.setFont(font)
+
+
+def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(kind, logging.WARNING)
+    log.log(level, "%s", message)
+
+
+def screen_scale(width: int, height: int) -> float:
+    """Sizes are designed for 1920×1080; smaller or portrait screens scale them down."""
+    return round(max(0.72, min(1.2, height / 1000, width / 1200)), 2)
+
+
+def style_sheet(large_text: bool, scale: float = 1.0) -> str:
+    """The kiosk's look: large, calm, high contrast; every size scales with the screen
+    and again in large-text mode."""
+    k = (LARGE_TEXT_SCALE if large_text else 1.0) * scale
+
+    def px(size: float) -> str:
+        """A text size: follows the screen and large-text mode."""
+        return f"{round(size * k)}px"
+
+    def dim(size: float) -> str:
+        """A target size: follows the screen only, so large text still fits the page."""
+        return f"{round(size * scale)}px"
+
+    return f"""
+    QWidget {{ color: {INK}; font-family: "{FONT_FAMILY}"; font-size: {px(28)}; }}
+    #kiosk {{ background: {PAPER}; }}
+    #header {{ background: {PANEL}; border-bottom: 2px solid {LINE}; }}
+    #header QLabel {{ font-size: {px(24)}; color: {MUTED}; }}
+    #header QLabel#header.branch {{ color: {ACCENT}; }}
+    QLabel[role="title"] {{ font-size: {px(44)}; color: {ACCENT}; }}
+    QLabel[role="question"] {{ font-size: {px(40)}; }}
+    QLabel[role="help"] {{ font-size: {px(26)}; color: {MUTED}; }}
+    QLabel[role="hint"] {{ font-size: {px(34)}; color: {MUTED}; }}
+    QLabel[role="big"] {{ font-size: {px(88)}; color: {ACCENT}; }}
+    QLabel[role="score"] {{ font-size: {px(72)}; color: {ACCENT}; }}
+    QLabel[role="value"] {{ font-size: {px(80)}; color: {INK}; }}
+    QLabel[role="level"] {{ font-size: {px(36)}; }}
+    QLabel[role="warning"] {{ font-size: {px(28)}; color: #8A4B08; }}
+    QLabel[role="small"] {{ font-size: {px(22)}; color: {MUTED}; }}
+    QFrame[role="card"] {{ background: {PANEL}; border: 1px solid {LINE}; border-radius: 16px; }}
+    QPushButton {{
+        background: {PANEL}; border: 2px solid {ACCENT}; border-radius: 14px;
+        padding: {dim(8)} {dim(22)}; min-height: {dim(72)}; font-size: {px(30)}; color: {ACCENT};
+    }}
+    QPushButton:disabled {{ border-color: {LINE}; color: #A7B2BD; }}
+    QPushButton[role="primary"] {{ background: {ACCENT}; color: white; }}
+    QPushButton[role="primary"]:disabled {{ background: {LINE}; color: white; }}
+    QPushButton[role="option"] {{ min-height: {dim(100)}; border-color: {LINE}; padding: 0; }}
+    QPushButton[role="option"] QLabel {{ font-size: {px(34)}; color: {INK}; }}
+    QPushButton[role="option"][chosen="true"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
+    QPushButton[role="option"][chosen="true"] QLabel {{ color: white; }}
+    QPushButton[role="key"] {{ font-size: {px(44)}; min-height: {dim(84)}; min-width: {dim(120)}; padding: {dim(4)}; color: {INK}; }}
+    QPushButton[role="quiet"] {{ border-color: {LINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; }}
+    QPushButton[role="lang"] {{ border-color: {LINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; padding: 4px {px(18)}; }}
+    QPushButton[role="lang"][current="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
+    QPushButton[role="face"] {{ font-size: {px(36)}; min-height: {dim(120)}; min-width: {dim(120)}; padding: {dim(8)}; }}
+    QPushButton#admin\\.corner {{ background: transparent; border: none; min-height: 0; padding: 0; }}
+    QPushButton#attract\\.start {{
+        background: transparent; border: none; min-height: 0; padding: 0;
+    }}
+    QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
+    QScrollBar:vertical {{ width: {dim(18)}; background: {PAPER}; }}
+    QScrollBar::handle:vertical {{ background: {LINE}; border-radius: {dim(9)}; min-height: {dim(60)}; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
+    #idle\\.countdown {{ background: rgba(31, 42, 54, 200); }}
+    #idle\\.countdown QFrame[role="card"] {{ background: {PANEL}; }}
+    """

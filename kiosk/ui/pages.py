@@ -1,0 +1,682 @@
+"""The screens of a visit. Each page loads from the visit, re-translates itself, and emits
+what the client did; none keeps answers of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.engine import Profile, Question, Questionnaire
+from kiosk.i18n import in_every_language, language_names, texts
+from kiosk.ui.texts import Language
+from kiosk.ui.visit import Visit
+from kiosk.ui.widgets import (
+    AllocationChart,
+    Gauge,
+    NumberPad,
+    Swatch,
+    WrapButton,
+    button,
+    label,
+    restyle,
+)
+
+HIGHLIGHT_MS = 250
+"""How long a tapped option stays highlighted before the next question (0 in benchmarks)."""
+
+
+def answer_text(lang: Language, question: Question, value: int | str | None) -> str:
+    """An answer as the client reads it."""
+    _ = lang.gettext
+    if value is None:
+        return _("Not answered")
+    if question.kind == "number":
+        unit = lang.data(question.unit) if question.unit else ""
+        space = " " if unit[:1].isalpha() else ""
+        return f"{value}{space}{unit}"
+    option = question.option(str(value))
+    return lang.data(option.text) if option is not None else str(value)
+
+
+def touch_scroll(content: QWidget) -> QScrollArea:
+    """A scroll area that a finger can drag (large text on a small screen may need it)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    return area
+
+
+def card() -> QFrame:
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    return frame
+
+
+class Page(QWidget):
+    """A screen: `load(visit)` shows the visit's state; `retranslate()` renews every text."""
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__()
+        self.lang = lang
+        lang.changed.connect(lambda _lang: self.retranslate())
+
+    def load(self, visit: Visit) -> None:
+        self.visit = visit
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------- attract, consent
+
+
+def _(message: str) -> str:
+    """Marks a text for the catalogue where it is translated later (in_every_language)."""
+    return message
+
+
+class AttractPage(Page):
+    """The waiting screen: the whole screen is the start button; two language buttons."""
+
+    started = Signal(str)
+
+    def __init__(self, lang: Language, branch_name: str) -> None:
+        super().__init__(lang)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.start = button("attract.start")
+        self.start.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self.start)
+        inner = QVBoxLayout(self.start)
+        inner.setContentsMargins(80, 80, 80, 80)
+        inner.setSpacing(30)
+        self.branch = label(branch_name, "title")
+        self.branch.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint_zh = label(texts("zh_CN")(_("Touch the screen to start")), "big")
+        self.hint_en = label(texts("en")(_("Touch the screen to start")), "hint")
+        self.what = label("", "help")
+        for widget in (self.branch, self.hint_zh, self.hint_en, self.what):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        inner.addStretch(2)
+        inner.addWidget(self.branch)
+        inner.addStretch(1)
+        inner.addWidget(self.hint_zh)
+        inner.addWidget(self.hint_en)
+        inner.addWidget(self.what)
+        inner.addStretch(1)
+        languages = QHBoxLayout()
+        languages.addStretch(1)
+        self.lang_buttons = {}
+        for code, text in language_names().items():
+            choice = button(f"attract.lang.{code}", "primary", text)
+            choice.setMinimumWidth(260)
+            choice.clicked.connect(lambda _=False, code=code: self.started.emit(code))
+            self.lang_buttons[code] = choice
+            languages.addWidget(choice)
+        languages.addStretch(1)
+        inner.addLayout(languages)
+        inner.addStretch(2)
+        self.start.clicked.connect(lambda: self.started.emit(""))
+
+    def retranslate(self) -> None:
+        # Both languages at once: the client has not chosen yet.
+        self.what.setText(
+            in_every_language(
+                _("A three-minute risk questionnaire, for reference only"), separator=" · "
+            )
+        )
+
+
+class ConsentPage(Page):
+    accepted = Signal()
+    declined = Signal()
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__(lang)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(120, 60, 120, 60)
+        layout.setSpacing(28)
+        self.title = label("", "title")
+        self.body = label("", "")
+        self.accept = button("consent.accept", "primary")
+        self.decline = button("consent.decline")
+        self.accept.clicked.connect(self.accepted.emit)
+        self.decline.clicked.connect(self.declined.emit)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.decline, 1)
+        row.addWidget(self.accept, 2)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def retranslate(self) -> None:
+        _ = self.lang.gettext
+        self.title.setText(_("Before we begin"))
+        self.body.setText(
+            _(
+                "This short questionnaire takes about three minutes. It suggests how you might "
+                "spread your savings by risk, for your reference only; it is not investment "
+                "advice. We do not ask your name, ID or phone number, and nothing that "
+                "identifies you is kept."
+            )
+        )
+        self.accept.setText(_("I agree, let's start"))
+        self.decline.setText(_("No, thank you"))
+
+
+# ---------------------------------------------------------------------- questions
+
+
+class QuestionPage(Page):
+    """Shared frame of a question: the question, one line of help, the answer area."""
+
+    answered = Signal(str, object)
+    """(question id, value); value None = prefer not to say."""
+
+    def __init__(self, lang: Language, question: Question) -> None:
+        super().__init__(lang)
+        self.question = question
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(100, 36, 100, 24)
+        self.outer.setSpacing(18)
+        self.title = label("", "question")
+        self.help = label("", "help")
+        self.outer.addWidget(self.title)
+        self.outer.addWidget(self.help)
+        self.skip: QPushButton | None = None
+        if not question.required:
+            self.skip = button(f"{question.id}.skip", "quiet")
+            self.skip.clicked.connect(lambda: self.answered.emit(self.question.id, None))
+
+    def retranslate(self) -> None:
+        self.title.setText(self.lang.data(self.question.text))
+        self.help.setText(self.lang.data(self.question.help))
+        if self.skip is not None:
+            self.skip.setText(self.lang.gettext("Prefer not to say"))
+
+    def valid_value(self) -> int | str | None:
+        """The answer on screen, if it is complete and valid (enables nav.next)."""
+        return self.visit.answers.get(self.question.id)
+
+
+class ChoicePage(QuestionPage):
+    """Big option buttons; a tap highlights the choice briefly and moves on."""
+
+    def __init__(self, lang: Language, question: Question) -> None:
+        super().__init__(lang, question)
+        self.options: dict[str, WrapButton] = {}
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(12)
+        for option in question.options:
+            widget = WrapButton(f"{question.id}.{option.id}")
+            widget.clicked.connect(lambda _=False, oid=option.id: self._chosen(oid))
+            self.options[option.id] = widget
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.outer.addWidget(touch_scroll(holder), 1)
+        if self.skip is not None:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(self.skip)
+            self.outer.addLayout(row)
+
+    def load(self, visit: Visit) -> None:
+        super().load(visit)
+        current = visit.answers.get(self.question.id)
+        for option_id, widget in self.options.items():
+            widget.setEnabled(True)
+            widget.setProperty("chosen", "true" if option_id == current else "false")
+            restyle(widget)
+        if self.skip is not None:
+            self.skip.setEnabled(True)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for option in self.question.options:
+            self.options[option.id].setText(self.lang.data(option.text))
+
+    def _chosen(self, option_id: str) -> None:
+        # One tap only: a second tap (or a double tap) cannot skip the next screen.
+        for oid, widget in self.options.items():
+            widget.setEnabled(False)
+            widget.setProperty("chosen", "true" if oid == option_id else "false")
+            restyle(widget)
+        if self.skip is not None:
+            self.skip.setEnabled(False)
+        emit: Callable[[], None] = lambda: self.answered.emit(self.question.id, option_id)  # noqa: E731
+        if HIGHLIGHT_MS > 0:
+            QTimer.singleShot(HIGHLIGHT_MS, emit)
+        else:
+            emit()
+
+
+class NumberPage(QuestionPage):
+    """A number typed on a big pad, with its valid range; out-of-range values are refused."""
+
+    validity_changed = Signal(bool)
+
+    def __init__(self, lang: Language, question: Question) -> None:
+        super().__init__(lang, question)
+        self.entry = ""
+        body = QHBoxLayout()
+        body.setSpacing(60)
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        value_row = QHBoxLayout()
+        self.value = label("", "value", f"{question.id}.value", wrap=False)
+        self.unit = label("", "level", wrap=False)
+        value_row.addStretch(1)
+        value_row.addWidget(self.value)
+        value_row.addWidget(self.unit)
+        value_row.addStretch(1)
+        self.range = label("", "help", f"{question.id}.range")
+        self.warning = label("", "warning", f"{question.id}.warning")
+        self.example = label("", "help", f"{question.id}.example")
+        for widget in (self.range, self.warning, self.example):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        left.addStretch(1)
+        left.addLayout(value_row)
+        left.addWidget(self.range)
+        left.addWidget(self.warning)
+        left.addWidget(self.example)
+        if self.skip is not None:
+            left.addWidget(self.skip)
+        left.addStretch(1)
+        self.pad = NumberPad(question.id)
+        self.pad.typed.connect(self._typed)
+        self.pad.cleared.connect(self._cleared)
+        body.addLayout(left, 3)
+        body.addWidget(self.pad, 2)
+        self.outer.addLayout(body, 1)
+
+    def load(self, visit: Visit) -> None:
+        current = visit.answers.get(self.question.id)
+        self.entry = "" if current is None else str(current)
+        super().load(visit)
+        self._show()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        _ = self.lang.gettext
+        self.range.setText(
+            _("Please enter a number from {low} to {high}").format(
+                low=self.question.minimum, high=self.question.maximum
+            )
+        )
+        self.unit.setText(self.lang.data(self.question.unit) if self.question.unit else "")
+        self.pad.set_clear_text(_("Clear"))
+        self._show()
+
+    def valid_value(self) -> int | None:
+        if not self.entry:
+            return None
+        value = int(self.entry)
+        return value if self.question.minimum <= value <= self.question.maximum else None
+
+    def _typed(self, digit: str) -> None:
+        if len(self.entry) >= len(str(self.question.maximum)):
+            return  # no more digits than the largest value has
+        self.entry = (self.entry + digit).lstrip("0") or "0"
+        self._show()
+
+    def _cleared(self) -> None:
+        self.entry = ""
+        self._show()
+
+    def _show(self) -> None:
+        _ = self.lang.gettext
+        self.value.setText(self.entry or "–")
+        value = self.valid_value()
+        too_short = (
+            bool(self.entry)
+            and int(self.entry) < self.question.minimum
+            and len(self.entry) < len(str(self.question.minimum))
+        )
+        if self.entry and value is None and not too_short:
+            self.warning.setText(
+                _("{value} is not possible here. Please tap Clear and enter {low}–{high}.").format(
+                    value=self.entry, low=self.question.minimum, high=self.question.maximum
+                )
+            )
+        else:
+            self.warning.setText("")
+        if self.question.id == "loss_tolerance_pct" and value is not None:
+            self.example.setText(
+                _("For example: a {pct}% loss on 100,000 yuan is {amount:,} yuan.").format(
+                    pct=value, amount=value * 1000
+                )
+            )
+        elif self.question.id == "loss_tolerance_pct":
+            self.example.setText(_("For example: a 10% loss on 100,000 yuan is 10,000 yuan."))
+        self.validity_changed.emit(value is not None)
+
+
+class OptionalIntroPage(Page):
+    """Introduces the optional questions, which may all be skipped."""
+
+    skipped_all = Signal()
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__(lang)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(120, 60, 120, 60)
+        layout.setSpacing(28)
+        self.title = label("", "title")
+        self.body = label("")
+        self.skip_all = button("optional.skip_all")
+        self.skip_all.clicked.connect(self.skipped_all.emit)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        layout.addWidget(self.skip_all)
+        layout.addStretch(1)
+
+    def retranslate(self) -> None:
+        _ = self.lang.gettext
+        self.title.setText(_("Five optional questions"))
+        self.body.setText(
+            _(
+                "They help us describe your family's stage of life and the services that suit "
+                "you. Each one can be skipped. Tap Next to answer them."
+            )
+        )
+        self.skip_all.setText(_("Skip them and see my answers"))
+
+
+# ---------------------------------------------------------------------- review, result
+
+
+class ReviewPage(Page):
+    """Every answer, each with a button to change it."""
+
+    edit = Signal(str)
+    confirmed = Signal()
+
+    def __init__(self, lang: Language, questionnaire: Questionnaire) -> None:
+        super().__init__(lang)
+        self.questionnaire = questionnaire
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(100, 24, 100, 16)
+        layout.setSpacing(14)
+        self.title = label("", "title")
+        layout.addWidget(self.title)
+        rows = QWidget()
+        grid = QGridLayout(rows)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(10)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 3)
+        self.rows: dict[str, tuple[QLabel, QLabel, QPushButton]] = {}
+        for index, question in enumerate(questionnaire.questions):
+            text = label("", "help")
+            answer = label("")
+            change = button(f"review.edit.{question.id}", "quiet")
+            change.clicked.connect(lambda _=False, qid=question.id: self.edit.emit(qid))
+            grid.addWidget(text, index, 0)
+            grid.addWidget(answer, index, 1)
+            grid.addWidget(change, index, 2)
+            self.rows[question.id] = (text, answer, change)
+        layout.addWidget(touch_scroll(rows), 1)
+        self.confirm = button("review.confirm", "primary")
+        self.confirm.clicked.connect(self.confirmed.emit)
+        layout.addWidget(self.confirm)
+
+    def load(self, visit: Visit) -> None:
+        self.confirm.setEnabled(True)
+        super().load(visit)
+
+    def retranslate(self) -> None:
+        _ = self.lang.gettext
+        self.title.setText(_("Please check your answers"))
+        self.confirm.setText(_("These are right: show my result"))
+        answers = getattr(self, "visit", None)
+        for question in self.questionnaire.questions:
+            text, answer, change = self.rows[question.id]
+            text.setText(self.lang.data(question.text))
+            value = answers.answers.get(question.id) if answers else None
+            answer.setText(answer_text(self.lang, question, value))
+            change.setText(_("Change"))
+
+
+class ResultPage(Page):
+    """Both levels with gauges, the allocation, the life stage; print, export, finish."""
+
+    printing = Signal()
+    exporting = Signal()
+    finished = Signal()
+
+    def __init__(self, lang: Language, questionnaire: Questionnaire) -> None:
+        super().__init__(lang)
+        self.questionnaire = questionnaire
+        tables = questionnaire.tables
+        page = QVBoxLayout(self)
+        page.setContentsMargins(60, 16, 60, 16)
+        page.setSpacing(12)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        self.title = label("", "title")
+        layout.addWidget(self.title)
+        levels = QHBoxLayout()
+        levels.setSpacing(20)
+        self.dimensions: dict[str, tuple[QLabel, QLabel, QLabel, Gauge]] = {}
+        for key in ("capacity", "attitude"):
+            box = card()
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(24, 16, 24, 16)
+            name = label("", "help")
+            row = QHBoxLayout()
+            score = label("", "score", f"result.{key}.score", wrap=False)
+            level = label("", "level", f"result.{key}.level")
+            row.addWidget(score)
+            row.addSpacing(16)
+            row.addWidget(level, 1)
+            gauge = Gauge(f"result.{key}.gauge")
+            inner.addWidget(name)
+            inner.addLayout(row)
+            inner.addWidget(gauge)
+            levels.addWidget(box, 1)
+            self.dimensions[key] = (name, score, level, gauge)
+        layout.addLayout(levels)
+        allocation = card()
+        row = QHBoxLayout(allocation)
+        row.setContentsMargins(24, 12, 24, 12)
+        self.chart = AllocationChart("result.allocation.chart")
+        row.addWidget(self.chart, 2)
+        legend = QGridLayout()
+        legend.setHorizontalSpacing(16)
+        self.allocation_title = label("", "help")
+        legend.addWidget(self.allocation_title, 0, 0, 1, 4)
+        self.classes: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        for index, risk_class in enumerate(tables.risk_classes):
+            name = label("", "")
+            share = label("", "level", f"result.allocation.{risk_class.id}", wrap=False)
+            examples = label("", "small")
+            legend.addWidget(Swatch(index), index + 1, 0)
+            legend.addWidget(name, index + 1, 1)
+            legend.addWidget(share, index + 1, 2)
+            legend.addWidget(examples, index + 1, 3)
+            self.classes[risk_class.id] = (name, share, examples)
+        legend.setColumnStretch(3, 1)
+        row.addLayout(legend, 5)
+        layout.addWidget(allocation)
+        self.stage = label("", "help", "result.life_stage")
+        layout.addWidget(self.stage)
+        self.notice = label("", "small", "result.notice")
+        layout.addWidget(self.notice)
+        layout.addStretch(1)
+        page.addWidget(touch_scroll(content), 1)
+        buttons = QHBoxLayout()
+        self.print_button = button("result.print", "primary")
+        self.export_button = button("result.export")
+        self.finish_button = button("result.finish")
+        self.print_button.clicked.connect(self.printing.emit)
+        self.export_button.clicked.connect(self.exporting.emit)
+        self.finish_button.clicked.connect(self.finished.emit)
+        buttons.addWidget(self.print_button, 2)
+        buttons.addWidget(self.export_button, 1)
+        buttons.addWidget(self.finish_button, 1)
+        page.addLayout(buttons)
+
+    def retranslate(self) -> None:
+        _ = self.lang.gettext
+        data = self.lang.data
+        tables = self.questionnaire.tables
+        self.title.setText(_("Your result"))
+        self.allocation_title.setText(_("Suggested asset allocation"))
+        self.print_button.setText(_("Print my sheet"))
+        self.export_button.setText(_("Save as a file"))
+        self.finish_button.setText(_("Finish"))
+        self.notice.setText(
+            _(
+                "For reference only; not investment advice. "
+                "The formal suitability assessment is done at the branch counter."
+            )
+        )
+        profile: Profile | None = getattr(getattr(self, "visit", None), "profile", None)
+        if profile is None:
+            return
+        bands = [(data(level.name), level.minimum, level.maximum) for level in tables.levels]
+        for key, dimension, title in (
+            ("capacity", profile.capacity, _("Risk capacity")),
+            ("attitude", profile.attitude, _("Risk attitude")),
+        ):
+            name, score, level, gauge = self.dimensions[key]
+            name.setText(title)
+            score.setText(str(dimension.score))
+            level.setText(data(getattr(tables.level(dimension.level), key)))
+            gauge.set_bands(bands, dimension.score)
+        shares = profile.allocation.as_tuple()
+        self.chart.set_shares(shares)
+        for risk_class, share in zip(tables.risk_classes, shares, strict=True):
+            name, share_label, examples = self.classes[risk_class.id]
+            name.setText(data(risk_class.name))
+            share_label.setText(f"{share}%")
+            examples.setText(_(", ").join(risk_class.examples.get(self.lang.lang)))
+        stage = tables.life_stage(profile.life_stage)
+        text = _("Life stage: {stage}. Financial focus: {focus}.").format(
+            stage=data(stage.name), focus=data(stage.focus)
+        )
+        if profile.life_cycle is not None:
+            cycle = tables.life_cycle_stage(profile.life_cycle)
+            text += " " + _("Family: {stage}.").format(stage=data(cycle.name))
+        self.stage.setText(text)
+
+
+# ---------------------------------------------------------------------- after the result
+
+
+class MessagePage(Page):
+    """A calm message after print or export, with one button to go on."""
+
+    done = Signal()
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__(lang)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(140, 80, 140, 80)
+        self.message = label("", "title", "print.message")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = button("print.done", "primary")
+        self.button.clicked.connect(self.done.emit)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+        self.text: Callable[[Language], str] = lambda _lang: ""
+
+    def show_message(self, text: Callable[[Language], str]) -> None:
+        """Show a message given as a function of the language (so it re-translates)."""
+        self.text = text
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.message.setText(self.text(self.lang))
+        self.button.setText(self.lang.gettext("Back to my result"))
+
+
+class RatingPage(Page):
+    """An optional satisfaction rating, 1–5, before the visit ends."""
+
+    rated = Signal(object)
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__(lang)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 60, 60, 60)
+        layout.setSpacing(30)
+        self.title = label("", "title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        row = QHBoxLayout()
+        row.setSpacing(20)
+        self.faces: list[QPushButton] = []
+        for value in range(1, 6):
+            face = button(f"rating.{value}", "face")
+            face.clicked.connect(lambda _=False, v=value: self.rated.emit(v))
+            row.addWidget(face)
+            self.faces.append(face)
+        layout.addLayout(row)
+        self.skip = button("rating.skip", "quiet")
+        self.skip.clicked.connect(lambda: self.rated.emit(None))
+        layout.addWidget(self.skip, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+    def retranslate(self) -> None:
+        _ = self.lang.gettext
+        self.title.setText(_("How was this for you?"))
+        words = (_("Poor"), _("Fair"), _("Good"), _("Very good"), _("Excellent"))
+        for value, (face, word) in enumerate(zip(self.faces, words, strict=True), start=1):
+            face.setText(f"{value}\n{word}")
+        self.skip.setText(_("Skip"))
+
+
+class ThanksPage(Page):
+    """Goodbye: the visit is wiped when this page goes (a tap, or a few seconds)."""
+
+    done = Signal()
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__(lang)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.button = button("thanks.done")
+        self.button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.button.setStyleSheet("border: none; background: transparent;")
+        inner = QVBoxLayout(self.button)
+        self.message = label("", "title")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        inner.addWidget(self.message)
+        layout.addWidget(self.button)
+        self.button.clicked.connect(self.done.emit)
+
+    def retranslate(self) -> None:
+        self.message.setText(self.lang.gettext("Thank you. Have a good day!"))

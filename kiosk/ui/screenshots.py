@@ -1,0 +1,96 @@
+"""`kiosk screenshots`: every screen of the wizard as a PNG, offscreen, with a sample client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.engine import default_resources_dir
+from kiosk.ui import pages
+from kiosk.ui.driver import VisitDriver, wait_until
+from kiosk.ui.visit import OPTIONAL_INTRO, REVIEW
+
+SAMPLE = default_resources_dir() / "examples" / "worked_example.json"
+
+
+def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int]) -> list[Path]:
+    """Walk a sample visit through `window`, saving each screen; return the files written."""
+    answers: dict[str, object] = json.loads(SAMPLE.read_text("utf-8"))
+    out.mkdir(parents=True, exist_ok=True)
+    window.resize(*size)
+    window.show()
+    drive = VisitDriver(window)
+    written: list[Path] = []
+    number = 0
+
+    def shot(name: str, before: Callable[[], None] | None = None) -> None:
+        nonlocal number
+        if before is not None:
+            before()
+        wait_until(lambda: True)
+        number += 1
+        path = out / f"{number:02d}-{name}.png"
+        if not window.grab().save(str(path)):
+            raise OSError(f"{path}: could not be written")
+        written.append(path)
+
+    saved_delay = pages.HIGHLIGHT_MS
+    pages.HIGHLIGHT_MS = 0
+    try:
+        shot("attract")
+        drive.tap_and_wait(f"attract.lang.{lang}")
+        shot("consent")
+        drive.tap_and_wait("consent.accept")
+        shot("number-question-empty")
+        drive.type_number("age", 150)
+        shot("number-pad-refuses-150")
+        drive.type_number("age", int(str(answers["age"])))
+        shot("number-question-typed")
+        drive.tap_and_wait("nav.next")
+        shot("choice-question")
+        flow = list(window.flow)  # type: ignore[attr-defined]
+        for screen in flow[flow.index("job") : flow.index(OPTIONAL_INTRO)]:
+            if screen == "loss_tolerance_pct":
+                drive.type_number(screen, int(str(answers[screen])))
+                shot("loss-question-with-example")
+                drive.tap_and_wait("nav.next")
+            else:
+                drive.answer(screen, answers[screen])
+        shot("optional-intro")
+        drive.tap_and_wait("nav.next")
+        shot("optional-question")
+        for screen in flow[flow.index(OPTIONAL_INTRO) + 1 : flow.index(REVIEW)]:
+            drive.answer(screen, answers.get(screen))
+        shot("review")
+        drive.tap_and_wait("review.confirm")
+        shot("result")
+        drive.tap_and_wait("result.print")
+        shot("print-message")
+        drive.tap_and_wait("print.done")
+        drive.tap_and_wait("result.finish")
+        shot("rating")
+        window.idle.start_countdown()  # type: ignore[attr-defined]
+        shot("idle-countdown")
+        window.idle.resume()  # type: ignore[attr-defined]
+        drive.tap_and_wait("rating.5")
+        shot("thanks")
+        drive.tap_and_wait("thanks.done")
+        for _ in range(5):
+            drive.tap("admin.corner")
+        wait_until(lambda: drive.screen == "pin")
+        shot("pin-pad")
+        drive.tap_and_wait("admin.pin.cancel")
+        drive.tap_and_wait(f"attract.lang.{lang}")
+        drive.tap_and_wait("consent.accept")
+        drive.tap("text.large")
+        drive.type_number("age", int(str(answers["age"])))
+        drive.tap_and_wait("nav.next")
+        shot("large-text")
+        window.show_screen("admin")  # type: ignore[attr-defined]
+        shot("admin")
+    finally:
+        pages.HIGHLIGHT_MS = saved_delay
+    return written

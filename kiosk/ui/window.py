@@ -1,0 +1,482 @@
+"""The kiosk window: header, one screen at a time, the back/next bar, idle and admin.
+
+The window owns the visit (kiosk.ui.visit.Visit) and the flow between screens; pages only
+show the visit and report what the client did; the engine computes the result.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.engine import AnswerError, Questionnaire, score
+from kiosk.i18n import in_every_language, language_names
+from kiosk.settings import Settings, SettingsError, save_settings
+from kiosk.ui.admin import AdminPage, CornerTaps, PinGuard, PinPage
+from kiosk.ui.app import screen_scale, style_sheet
+from kiosk.ui.idle import CountdownOverlay, IdleWatcher
+from kiosk.ui.pages import (
+    AttractPage,
+    ChoicePage,
+    ConsentPage,
+    MessagePage,
+    NumberPage,
+    OptionalIntroPage,
+    Page,
+    QuestionPage,
+    RatingPage,
+    ResultPage,
+    ReviewPage,
+    ThanksPage,
+)
+from kiosk.ui.texts import Language
+from kiosk.ui.visit import (
+    ATTRACT,
+    CONSENT,
+    MESSAGE,
+    OPTIONAL_INTRO,
+    RATING,
+    RESULT,
+    REVIEW,
+    THANKS,
+    Visit,
+    flow,
+)
+from kiosk.ui.widgets import button, label, restyle
+
+log = logging.getLogger("kiosk.ui")
+
+PIN = "pin"
+ADMIN = "admin"
+THANKS_MS = 6000
+CORNER_SIZE = 96
+
+
+class KioskWindow(QWidget):
+    def __init__(self, settings: Settings, questionnaire: Questionnaire, *, lockdown: bool) -> None:
+        super().__init__()
+        self.setObjectName("kiosk")
+        self.settings = settings
+        self.questionnaire = questionnaire
+        self.lockdown = lockdown
+        self.allow_close = not lockdown
+        self.flow = flow(questionnaire)
+        self.scored = [q.id for q in questionnaire.questions if q.scored]
+        self.optional = [q.id for q in questionnaire.questions if not q.scored]
+        self.visit = self._new_visit()
+        self.lang = Language(self.visit.lang)
+        self.corner_taps = CornerTaps()
+        self.pin_guard = PinGuard(settings.admin.pin_hash)
+        self.pin_save_error = ""
+        self.before_admin = ATTRACT
+        self.scale = 1.0
+        self.look: tuple[bool, float] | None = None
+        self.setWindowTitle("风险测评 · Risk profile")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        if lockdown:
+            self.setWindowFlags(
+                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+            )
+        self._build()
+        self.lang.changed.connect(lambda _lang: self._retranslate_chrome())
+        self.wipe()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._header())
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self._footer())
+        self.pages: dict[str, Page] = {}
+        attract = AttractPage(self.lang, self.settings.branch.name)
+        attract.started.connect(self._start)
+        consent = ConsentPage(self.lang)
+        consent.accepted.connect(lambda: self.show_screen(self.scored[0]))
+        consent.declined.connect(self.wipe)
+        intro = OptionalIntroPage(self.lang)
+        intro.skipped_all.connect(lambda: self.show_screen(REVIEW))
+        review = ReviewPage(self.lang, self.questionnaire)
+        review.edit.connect(self._edit)
+        review.confirmed.connect(self._confirm)
+        result = ResultPage(self.lang, self.questionnaire)
+        result.printing.connect(self._print)
+        result.exporting.connect(self._export)
+        result.finished.connect(lambda: self.show_screen(RATING))
+        self.message = MessagePage(self.lang)
+        self.message.done.connect(lambda: self.show_screen(RESULT))
+        rating = RatingPage(self.lang)
+        rating.rated.connect(self._rated)
+        thanks = ThanksPage(self.lang)
+        thanks.done.connect(self.wipe)
+        self.pin_page = PinPage(self.lang, self.pin_guard)
+        self.pin_page.unlocked.connect(lambda: self.show_screen(ADMIN))
+        self.pin_page.cancelled.connect(lambda: self.show_screen(self.before_admin))
+        self.pin_page.pin_set.connect(self._save_pin)
+        admin = AdminPage(self.lang, self._describe)
+        admin.back.connect(self.wipe)
+        admin.exit_requested.connect(self.exit_to_desktop)
+        screens: dict[str, Page] = {
+            ATTRACT: attract,
+            CONSENT: consent,
+            OPTIONAL_INTRO: intro,
+            REVIEW: review,
+            RESULT: result,
+            MESSAGE: self.message,
+            RATING: rating,
+            THANKS: thanks,
+            PIN: self.pin_page,
+            ADMIN: admin,
+        }
+        for question in self.questionnaire.questions:
+            question_page: QuestionPage
+            if question.kind == "number":
+                question_page = NumberPage(self.lang, question)
+                question_page.validity_changed.connect(self._validity)
+            else:
+                question_page = ChoicePage(self.lang, question)
+            question_page.answered.connect(self._answered)
+            screens[question.id] = question_page
+        for name, page in screens.items():
+            self.pages[name] = page
+            self.stack.addWidget(page)
+        self.corner = button("admin.corner")
+        self.corner.setParent(self)
+        self.corner.setFixedSize(CORNER_SIZE, CORNER_SIZE)
+        self.corner.clicked.connect(self._corner_tapped)
+        self.overlay = CountdownOverlay(self, self.lang)
+        self.idle = IdleWatcher(
+            self.overlay,
+            self.settings.kiosk.idle_timeout_s,
+            self.settings.kiosk.idle_countdown_s,
+            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN),
+        )
+        self.idle.expired.connect(self.wipe)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+
+    def _header(self) -> QFrame:
+        self.header = QFrame()
+        self.header.setObjectName("header")
+        self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self.header)
+        row.setContentsMargins(CORNER_SIZE + 12, 10, 24, 10)
+        row.setSpacing(12)
+        self.branch_label = label(self.settings.branch.name, "", "header.branch", wrap=False)
+        self.progress = label("", "", "header.progress", wrap=False)
+        row.addWidget(self.branch_label)
+        row.addStretch(1)
+        row.addWidget(self.progress)
+        row.addStretch(1)
+        self.large_button = button("text.large", "lang")
+        self.large_button.clicked.connect(self.toggle_large_text)
+        row.addWidget(self.large_button)
+        self.lang_buttons: dict[str, QPushButton] = {}
+        for code, text in language_names().items():
+            choice = button(f"lang.{code}", "lang", text)
+            choice.clicked.connect(lambda _=False, code=code: self.set_language(code))
+            self.lang_buttons[code] = choice
+            row.addWidget(choice)
+        return self.header
+
+    def _footer(self) -> QFrame:
+        self.footer = QFrame()
+        row = QHBoxLayout(self.footer)
+        row.setContentsMargins(100, 8, 100, 24)
+        self.back_button = button("nav.back")
+        self.next_button = button("nav.next", "primary")
+        self.back_button.setMinimumWidth(260)
+        self.next_button.setMinimumWidth(320)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.next_button)
+        return self.footer
+
+    # ------------------------------------------------------------------ the visit
+
+    def _new_visit(self) -> Visit:
+        kiosk = self.settings.kiosk
+        return Visit(lang=kiosk.language, large_text=kiosk.large_text)
+
+    def wipe(self) -> None:
+        """End the visit: nothing of it survives (answers, language, text size, pages)."""
+        self.idle.stop()
+        self.pin_page.close_pad()
+        self.visit = self._new_visit()
+        self.lang.set(self.visit.lang)
+        self._apply_text_size()
+        for page in self.pages.values():
+            page.load(self.visit)
+        self.show_screen(ATTRACT)
+
+    def show_screen(self, screen: str) -> None:
+        if screen == ADMIN:
+            self.pin_page.close_pad()
+        self.visit.screen = screen
+        page = self.pages[screen]
+        if screen == PIN:
+            self.pin_page.open()
+        else:
+            page.load(self.visit)
+        self.stack.setCurrentWidget(page)
+        self._update_chrome()
+        if screen == THANKS:
+            QTimer.singleShot(THANKS_MS, self._thanks_over)
+        self.idle.poke()
+
+    def _thanks_over(self) -> None:
+        if self.visit.screen == THANKS:
+            self.wipe()
+
+    def _start(self, lang: str) -> None:
+        if lang:
+            self.set_language(lang)
+        self.visit.started_at = self.visit.started_at.now()
+        self.show_screen(CONSENT)
+
+    def _answered(self, question_id: str, value: object) -> None:
+        if value is None:
+            self.visit.answers.pop(question_id, None)
+        elif isinstance(value, int | str):
+            self.visit.answers[question_id] = value
+        if self.visit.editing:
+            self.visit.editing = False
+            self.show_screen(REVIEW)
+        else:
+            self.show_screen(self._step(question_id, +1))
+
+    def _edit(self, question_id: str) -> None:
+        self.visit.editing = True
+        self.show_screen(question_id)
+
+    def _confirm(self) -> None:
+        try:
+            self.visit.profile = score(self.questionnaire, self.visit.answers)
+        except AnswerError as exc:
+            # Cannot happen through the screens; if it does, ask that question again.
+            log.error("review could not be scored: %s", exc)
+            self.show_screen(exc.key if exc.key in self.pages else self.scored[0])
+            return
+        self.show_screen(RESULT)
+
+    def _rated(self, value: object) -> None:
+        self.visit.rating = value if isinstance(value, int) else None
+        self.show_screen(THANKS)
+
+    def _print(self) -> None:
+        self.message.show_message(
+            lambda lang: lang.gettext(
+                "Printing is coming soon. Please ask our staff for a printed copy of your result."
+            )
+        )
+        self.show_screen(MESSAGE)
+
+    def _export(self) -> None:
+        self.message.show_message(
+            lambda lang: lang.gettext(
+                "Saving to a file is coming soon. Please ask our staff for a copy of your result."
+            )
+        )
+        self.show_screen(MESSAGE)
+
+    def _step(self, screen: str, direction: int) -> str:
+        index = self.flow.index(screen) + direction
+        return self.flow[max(0, min(index, len(self.flow) - 1))]
+
+    def go_back(self) -> None:
+        screen = self.visit.screen
+        if self.visit.editing:
+            self.visit.editing = False
+            self.show_screen(REVIEW)
+        elif screen == self.scored[0]:
+            self.show_screen(CONSENT)
+        else:
+            self.show_screen(self._step(screen, -1))
+
+    def go_next(self) -> None:
+        screen = self.visit.screen
+        page = self.pages[screen]
+        if isinstance(page, QuestionPage):
+            value = page.valid_value()
+            if value is None:
+                return
+            self._answered(screen, value)
+        elif screen == OPTIONAL_INTRO:
+            self.show_screen(self.optional[0])
+
+    # ------------------------------------------------------------------ chrome
+
+    def set_language(self, lang: str) -> None:
+        self.visit.lang = lang
+        self.lang.set(lang)
+
+    def toggle_large_text(self) -> None:
+        self.visit.large_text = not self.visit.large_text
+        self._apply_text_size()
+
+    def _apply_text_size(self) -> None:
+        look = (self.visit.large_text, self.scale)
+        if look != self.look:
+            self.look = look
+            self.setStyleSheet(style_sheet(*look))
+        self._update_chrome()
+
+    def _validity(self, valid: bool) -> None:
+        if isinstance(self.pages.get(self.visit.screen), NumberPage):
+            self.next_button.setEnabled(valid)
+
+    def _update_chrome(self) -> None:
+        screen = self.visit.screen
+        page = self.pages[screen]
+        in_questions = isinstance(page, QuestionPage) or screen in (OPTIONAL_INTRO, REVIEW)
+        self.header.setVisible(screen != ATTRACT)
+        self.footer.setVisible(in_questions)
+        self.back_button.setVisible(in_questions)
+        self.next_button.setVisible(in_questions and screen != REVIEW)
+        if isinstance(page, QuestionPage):
+            self.next_button.setEnabled(page.valid_value() is not None)
+        else:
+            self.next_button.setEnabled(screen == OPTIONAL_INTRO)
+        for code, choice in self.lang_buttons.items():
+            choice.setProperty("current", "true" if code == self.lang.lang else "false")
+            restyle(choice)
+        self.large_button.setProperty("current", "true" if self.visit.large_text else "false")
+        restyle(self.large_button)
+        self._retranslate_chrome()
+        self.corner.raise_()
+
+    def _retranslate_chrome(self) -> None:
+        _ = self.lang.gettext
+        screen = self.visit.screen
+        if screen in self.scored:
+            self.progress.setText(
+                _("Question {number} of {total}").format(
+                    number=self.scored.index(screen) + 1, total=len(self.scored)
+                )
+            )
+        elif screen in self.optional:
+            self.progress.setText(
+                _("Optional {number} of {total}").format(
+                    number=self.optional.index(screen) + 1, total=len(self.optional)
+                )
+            )
+        else:
+            self.progress.setText("")
+        self.back_button.setText(_("‹ Back"))
+        self.next_button.setText(_("Next ›"))
+        self.large_button.setText(_("Larger text"))
+        for code, choice in self.lang_buttons.items():
+            choice.setProperty("current", "true" if code == self.lang.lang else "false")
+            restyle(choice)
+
+    # ------------------------------------------------------------------ staff
+
+    def _corner_tapped(self) -> None:
+        if self.corner_taps.tap() and self.visit.screen not in (PIN, ADMIN):
+            self.before_admin = self.visit.screen
+            self.show_screen(PIN)
+
+    def _save_pin(self, pin_hash: str) -> None:
+        try:
+            self.settings = save_settings(self.settings, {"admin": {"pin_hash": pin_hash}})
+            self.pin_save_error = ""
+        except (OSError, SettingsError) as exc:
+            # The PIN still works until the kiosk restarts; staff see why it was not kept.
+            log.error("could not save the PIN hash: %s", exc)
+            self.pin_save_error = str(exc)
+
+    def _describe(self) -> str:
+        _ = self.lang.gettext
+        where = self.settings.path or "defaults"
+        text = _("Settings file: {path}").format(path=where) + "\n" + self.settings.branch.name
+        if self.pin_save_error:
+            text += "\n" + _("The new PIN could not be saved: {reason}").format(
+                reason=self.pin_save_error
+            )
+        return text
+
+    def exit_to_desktop(self) -> None:
+        self.allow_close = True
+        self.idle.stop()
+        self.close()
+
+    # ------------------------------------------------------------------ Qt events
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.allow_close:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self.idle)
+            event.accept()
+        else:
+            event.ignore()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.lockdown:
+            event.accept()  # Esc, Alt+F4 and every other key do nothing in lockdown
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.scale = screen_scale(self.width(), self.height())
+        self._apply_text_size()
+        self.corner.move(0, 0)
+        self.corner.raise_()
+        if self.overlay.isVisible():
+            self.overlay.cover()
+
+
+def _(message: str) -> str:
+    """Marks a text for the catalogue; in_every_language translates it."""
+    return message
+
+
+class StartupErrorWindow(QWidget):
+    """Shown to staff instead of the kiosk when its settings or data cannot be used."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.setObjectName("kiosk")
+        self.setStyleSheet(style_sheet(False))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(80, 60, 80, 60)
+        layout.setSpacing(20)
+        title = label(in_every_language(_("The kiosk cannot start"), " · "), "title", "error.title")
+        body = label(
+            in_every_language(
+                _(
+                    "Staff: fix the problems below, then restart the kiosk. "
+                    "The command kiosk check-config lists them all."
+                )
+            ),
+            "help",
+        )
+        details = label("\n".join(problems), "", "error.problems")
+        details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        exit_button = button("error.exit", "primary", in_every_language(_("Exit"), " · "))
+        exit_button.clicked.connect(self.close)
+        layout.addWidget(title)
+        layout.addWidget(body)
+        layout.addWidget(details, 1)
+        layout.addWidget(exit_button)
+
+
+__all__ = ["KioskWindow", "StartupErrorWindow"]
