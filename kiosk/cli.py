@@ -226,6 +226,16 @@ def _log_failure(args: argparse.Namespace) -> Path:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
+    if not (
+        os.environ.get("QT_QPA_PLATFORM")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or sys.platform in ("win32", "darwin")
+    ):
+        raise UsageError(
+            "kiosk: no display to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "run it on the kiosk's screen, or under a virtual one: xvfb-run kiosk"
+        )
     # A bad settings file is shown on the staff-facing error screen, not here.
     try:
         settings = load_settings(getattr(args, "settings", None))

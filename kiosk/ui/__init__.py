@@ -34,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
     app = ensure_app()
     window = main_window(getattr(args, "settings", None), lockdown=bool(args.lockdown))
     if args.lockdown:
+        # Cover the whole screen even where no window manager honours "full screen".
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     else:
         window.resize(1280, 800)
