@@ -78,14 +78,22 @@ class Run:
         return self.err.splitlines()
 
 
-def run_kiosk(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None) -> Run:
-    """Run `python -m kiosk ARGS` as a whole process, as a person or a script would."""
+def run_kiosk(
+    *args: str,
+    stdin: str | bytes | None = None,
+    cwd: Path | None = None,
+    unset: tuple[str, ...] = (),
+) -> Run:
+    """Run `python -m kiosk ARGS` as a whole process, as a person or a script would.
+
+    `unset` names environment variables the process must not see.
+    """
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     proc = subprocess.run(
         [sys.executable, "-m", "kiosk", *args],
         input=data,
         capture_output=True,
-        env=dict(os.environ),
+        env={k: v for k, v in os.environ.items() if k not in unset},
         cwd=cwd,
         timeout=120,
         check=False,

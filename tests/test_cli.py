@@ -260,3 +260,12 @@ def test_a_repeated_key_in_a_batch_line_is_an_error() -> None:
     run = run_kiosk("score", "--batch", "-", stdin=f"{good}\n{repeated}\n")
     assert run.code == 2
     assert run.err_lines == ["line 2: age: 99 is given twice; expected each question answered once"]
+
+
+def test_starting_without_a_display_says_how() -> None:
+    run = run_kiosk(unset=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    assert run.code == 2
+    assert run.err_lines == [
+        "kiosk: no display to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are unset); "
+        "run it on the kiosk's screen, or under a virtual one: xvfb-run kiosk"
+    ]

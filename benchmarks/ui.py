@@ -1,0 +1,421 @@
+"""Benchmark the touch screens: cold start, tap to the next screen, a whole visit, memory.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/ui.py [--runs N] [--taps N]
+
+Defaults: N=5 runs, 200 taps. Everything runs offscreen (QT_QPA_PLATFORM=offscreen) with
+XDG_CONFIG_HOME and XDG_DATA_HOME pointing at a fresh temporary folder for every process, so
+nothing is read from or written to your home.
+
+1. Cold start until the attract screen is painted: whole processes (`python -c ...`), timed
+   from just before they are started until they have exited. Each child shows its window at
+   1920x1080, enters the event loop, and in a `QTimer.singleShot(0, ...)` forces a paint
+   (`repaint()`, then `grab()`, an offscreen paint of the whole window), prints a JSON
+   breakdown measured from its own first line, and leaves with `os._exit(0)` (no Qt teardown).
+   The kiosk (`ensure_app()` + `main_window()`) is compared with a bare `QLabel` window; the
+   goal is at most 1.5x. One untimed run of each comes first, so Python's bytecode caches exist.
+2. Tap to the next screen, in this process: visits from the worked example, timing every
+   tap on a choice option from just before the click until the visit's screen has changed,
+   the window has been repainted and one more `processEvents()` has run. Once with
+   `pages.HIGHLIGHT_MS = 0` (goal: p95 <= 50 ms), once with the default highlight delay, which
+   is deliberate and so shows up in full. Then whole visits with `VisitDriver.visit()`.
+3. Peak RSS of this process and of the largest child.
+
+It exits non-zero only when something does not work (a child fails, a tap lands on the wrong
+screen, a visit scores differently from the engine), never because of speed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_HOME = tempfile.mkdtemp(prefix="kiosk-bench-ui-")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
+
+from kiosk.engine import default_resources_dir, score  # noqa: E402
+from kiosk.ui import main_window, pages  # noqa: E402
+from kiosk.ui.app import ensure_app  # noqa: E402
+from kiosk.ui.driver import DriverError, VisitDriver, wait_until  # noqa: E402
+from kiosk.ui.visit import ATTRACT, CONSENT, OPTIONAL_INTRO, RESULT, REVIEW  # noqa: E402
+from kiosk.ui.window import KioskWindow  # noqa: E402
+
+WIDTH, HEIGHT = 1920, 1080
+RATIO_GOAL = 1.5
+TAP_P95_GOAL_MS = 50.0
+CHILD_TIMEOUT_S = 120.0
+TAP_TIMEOUT_S = 5.0
+PAINTED = "painted "
+BREAKDOWN = ("import", "app", "window", "show", "loop", "paint", "total")
+
+KIOSK_CODE = f"""\
+import time
+t0 = time.perf_counter()
+import json, os, sys
+from kiosk.ui.app import ensure_app
+from kiosk.ui import main_window
+t_import = time.perf_counter()
+app = ensure_app()
+t_app = time.perf_counter()
+w = main_window()
+t_window = time.perf_counter()
+w.resize({WIDTH}, {HEIGHT})
+w.show()
+t_show = time.perf_counter()
+from PySide6.QtCore import QTimer
+def painted():
+    try:
+        t_loop = time.perf_counter()
+        w.repaint()
+        image = w.grab()
+        t_paint = time.perf_counter()
+        ms = lambda a, b: round((b - a) * 1000, 3)
+        report = {{
+            "import": ms(t0, t_import), "app": ms(t_import, t_app),
+            "window": ms(t_app, t_window), "show": ms(t_window, t_show),
+            "loop": ms(t_show, t_loop), "paint": ms(t_loop, t_paint), "total": ms(t0, t_paint),
+            "class": type(w).__name__, "screen": getattr(getattr(w, "visit", None), "screen", None),
+            "grab": [image.width(), image.height()], "null": image.isNull(),
+        }}
+        print({PAINTED!r} + json.dumps(report), flush=True)
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+    os._exit(0)
+QTimer.singleShot(0, painted)
+app.exec()
+os._exit(2)
+"""
+
+BARE_CODE = f"""\
+import time
+t0 = time.perf_counter()
+import json, os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+t_import = time.perf_counter()
+app = QApplication([])
+t_app = time.perf_counter()
+w = QLabel("hello")
+t_window = time.perf_counter()
+w.resize({WIDTH}, {HEIGHT})
+w.show()
+t_show = time.perf_counter()
+def painted():
+    try:
+        t_loop = time.perf_counter()
+        w.repaint()
+        image = w.grab()
+        t_paint = time.perf_counter()
+        ms = lambda a, b: round((b - a) * 1000, 3)
+        report = {{
+            "import": ms(t0, t_import), "app": ms(t_import, t_app),
+            "window": ms(t_app, t_window), "show": ms(t_window, t_show),
+            "loop": ms(t_show, t_loop), "paint": ms(t_loop, t_paint), "total": ms(t0, t_paint),
+            "class": type(w).__name__, "screen": None,
+            "grab": [image.width(), image.height()], "null": image.isNull(),
+        }}
+        print({PAINTED!r} + json.dumps(report), flush=True)
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+    os._exit(0)
+QTimer.singleShot(0, painted)
+app.exec()
+os._exit(2)
+"""
+
+
+class BenchmarkError(Exception):
+    """Something did not work: a child failed, a tap went wrong, a visit scored wrongly."""
+
+
+# ---------------------------------------------------------------------- figures
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (p95 of 200 samples is the 190th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+# ---------------------------------------------------------------------- cold start
+
+
+@dataclass(frozen=True)
+class StartRun:
+    wall_s: float
+    inside: dict[str, float]
+    """The child's own breakdown, in ms from its first line."""
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["XDG_CONFIG_HOME"] = str(home / "config")
+    env["XDG_DATA_HOME"] = str(home / "data")
+    return env
+
+
+def start_once(name: str, code: str, expected_class: str) -> StartRun:
+    """One whole process, from just before it starts until it has exited."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-ui-child-") as home:
+        env = child_env(Path(home))
+        start = time.perf_counter()
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", code],
+                capture_output=True,
+                env=env,
+                check=False,
+                timeout=CHILD_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise BenchmarkError(f"{name}: no paint within {CHILD_TIMEOUT_S:g} s") from exc
+        wall = time.perf_counter() - start
+    stdout = result.stdout.decode("utf-8", "replace")
+    stderr = result.stderr.decode("utf-8", "replace").strip()
+    if result.returncode != 0:
+        raise BenchmarkError(f"{name}: the child exited {result.returncode}: {stderr}")
+    lines = [line for line in stdout.splitlines() if line.startswith(PAINTED)]
+    if len(lines) != 1:
+        raise BenchmarkError(f"{name}: expected one {PAINTED.strip()!r} line, got {stdout!r}")
+    report = json.loads(lines[0][len(PAINTED) :])
+    if report["class"] != expected_class:
+        raise BenchmarkError(f"{name}: the window is a {report['class']}: {stderr}")
+    if expected_class == "KioskWindow" and report["screen"] != ATTRACT:
+        raise BenchmarkError(f"{name}: the first screen is {report['screen']!r}, not attract")
+    if report["null"] or report["grab"] != [WIDTH, HEIGHT]:
+        raise BenchmarkError(f"{name}: grabbed {report['grab']} (null={report['null']})")
+    return StartRun(wall, {key: float(report[key]) for key in BREAKDOWN})
+
+
+def cold_start(runs: int) -> tuple[list[StartRun], list[StartRun]]:
+    """Kiosk and bare runs, alternated so that drift in the machine hits both alike."""
+    start_once("bare (warm-up)", BARE_CODE, "QLabel")
+    start_once("kiosk (warm-up)", KIOSK_CODE, "KioskWindow")
+    kiosk: list[StartRun] = []
+    bare: list[StartRun] = []
+    for _ in range(runs):
+        bare.append(start_once("bare", BARE_CODE, "QLabel"))
+        kiosk.append(start_once("kiosk", KIOSK_CODE, "KioskWindow"))
+    return kiosk, bare
+
+
+def report_cold_start(kiosk: list[StartRun], bare: list[StartRun]) -> None:
+    def walls(runs: list[StartRun]) -> tuple[float, float]:
+        values = [run.wall_s for run in runs]
+        return ms(min(values)), ms(statistics.fmean(values))
+
+    kiosk_best, kiosk_mean = walls(kiosk)
+    bare_best, bare_mean = walls(bare)
+    print(f"cold start until the attract screen is painted ({len(kiosk)} runs, whole processes)")
+    print(f"  bare PySide6 window: best {bare_best:7.1f} ms   mean {bare_mean:7.1f} ms")
+    print(f"  kiosk:               best {kiosk_best:7.1f} ms   mean {kiosk_mean:7.1f} ms")
+    print(
+        f"  ratio kiosk/bare:    best {kiosk_best / bare_best:6.2f}x    "
+        f"mean {kiosk_mean / bare_mean:6.2f}x   (goal <= {RATIO_GOAL:g}x)"
+    )
+    print("  inside the child, mean ms from its first line (rest = interpreter start and exit):")
+    print("    " + " " * 7 + "".join(f"{key:>9}" for key in (*BREAKDOWN, "rest")))
+    for name, runs in (("bare", bare), ("kiosk", kiosk)):
+        means = [statistics.fmean(run.inside[key] for run in runs) for key in BREAKDOWN]
+        rest = statistics.fmean(ms(run.wall_s) - run.inside["total"] for run in runs)
+        print(f"    {name:<7}" + "".join(f"{value:9.1f}" for value in (*means, rest)))
+
+
+# ---------------------------------------------------------------------- taps
+
+
+@dataclass(frozen=True)
+class Tap:
+    screen: str
+    """The screen the tap led to."""
+    switch_s: float
+    """From the click until the visit's screen changed."""
+    total_s: float
+    """From the click until the new screen was repainted and events processed once."""
+
+
+def open_window() -> tuple[KioskWindow, VisitDriver]:
+    ensure_app()
+    window = main_window()
+    if not isinstance(window, KioskWindow):
+        raise BenchmarkError(f"main_window() gave a {type(window).__name__}, not the kiosk")
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    wait_until(lambda: window.windowHandle() is not None and window.windowHandle().isExposed())
+    return window, VisitDriver(window)
+
+
+def timed_tap(window: KioskWindow, driver: VisitDriver, name: str) -> Tap:
+    """Tap one option; wait for the next screen and its paint."""
+    before = window.visit.screen
+    expected = window.flow[window.flow.index(before) + 1]
+    widget = driver.widget(name)  # found before the clock starts: the search is the driver's
+    if not isinstance(widget, QPushButton) or not widget.isEnabled():
+        raise BenchmarkError(f"{name!r} is not an enabled button on screen {before!r}")
+    start = time.perf_counter()
+    deadline = start + TAP_TIMEOUT_S
+    widget.click()
+    while window.visit.screen == before:
+        if time.perf_counter() > deadline:
+            raise BenchmarkError(f"tapping {name!r} left the window on {before!r}")
+        QApplication.processEvents()
+    switched = time.perf_counter()
+    window.repaint()
+    QApplication.processEvents()
+    end = time.perf_counter()
+    if window.visit.screen != expected:
+        raise BenchmarkError(f"tapping {name!r} led to {window.visit.screen!r}, not {expected!r}")
+    return Tap(expected, switched - start, end - start)
+
+
+def collect_taps(
+    window: KioskWindow, driver: VisitDriver, answers: Mapping[str, object], count: int
+) -> list[Tap]:
+    """Visits from the attract screen, timing every option tap, until `count` taps."""
+    kinds = {question.id: question.kind for question in window.questionnaire.questions}
+    taps: list[Tap] = []
+    while len(taps) < count:
+        window.wipe()
+        QApplication.processEvents()
+        driver.tap_and_wait("attract.start")
+        driver.tap_and_wait("consent.accept")
+        for screen in window.flow[window.flow.index(CONSENT) + 1 :]:
+            if len(taps) >= count or screen == REVIEW:
+                break
+            if screen == OPTIONAL_INTRO:
+                driver.tap_and_wait("nav.next")
+            elif kinds[screen] == "choice" and answers.get(screen) is not None:
+                taps.append(timed_tap(window, driver, f"{screen}.{answers[screen]}"))
+            else:
+                driver.answer(screen, answers.get(screen))
+    window.wipe()
+    QApplication.processEvents()
+    return taps
+
+
+def report_taps(label: str, taps: list[Tap], goal: str = "") -> None:
+    totals = [ms(tap.total_s) for tap in taps]
+    switches = [ms(tap.switch_s) for tap in taps]
+    print(
+        f"  {label:<20} median {statistics.median(totals):7.1f}   "
+        f"p95 {percentile(totals, 0.95):7.1f}   max {max(totals):7.1f} ms{goal}"
+    )
+    print(
+        f"  {'':<20} (of which until the screen changed: median "
+        f"{statistics.median(switches):.1f}, p95 {percentile(switches, 0.95):.1f} ms)"
+    )
+
+
+def report_slowest(taps: list[Tap], shown: int = 3) -> None:
+    by_screen: dict[str, list[float]] = {}
+    for tap in taps:
+        by_screen.setdefault(tap.screen, []).append(ms(tap.total_s))
+    medians = sorted(
+        ((statistics.median(values), screen) for screen, values in by_screen.items()),
+        reverse=True,
+    )
+    slowest = ", ".join(f"{screen} {value:.1f}" for value, screen in medians[:shown])
+    fastest = ", ".join(f"{screen} {value:.1f}" for value, screen in medians[-shown:])
+    print(f"  slowest next screens (median ms): {slowest}; fastest: {fastest}")
+
+
+def full_visits(
+    window: KioskWindow, driver: VisitDriver, answers: Mapping[str, object], count: int
+) -> list[float]:
+    expected = score(window.questionnaire, {k: v for k, v in answers.items() if v is not None})
+    times: list[float] = []
+    for _ in range(count):
+        window.wipe()
+        QApplication.processEvents()
+        start = time.perf_counter()
+        profile = driver.visit(answers)
+        times.append(time.perf_counter() - start)
+        if window.visit.screen != RESULT:
+            raise BenchmarkError(f"a visit ended on {window.visit.screen!r}, not the result")
+        if profile.to_json_dict() != expected.to_json_dict():
+            raise BenchmarkError("a visit through the screens scored differently from the engine")
+    window.wipe()
+    QApplication.processEvents()
+    return times
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold starts and visits (5)")
+    parser.add_argument("--taps", type=int, default=200, help="timed taps per setting (200)")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.taps < 1:
+        parser.error("--runs and --taps must be at least 1")
+
+    answers_path = default_resources_dir() / "examples" / "worked_example.json"
+    answers: dict[str, object] = json.loads(answers_path.read_text("utf-8"))
+    default_highlight = pages.HIGHLIGHT_MS
+    try:
+        kiosk, bare = cold_start(args.runs)
+        report_cold_start(kiosk, bare)
+
+        window, driver = open_window()
+        pages.HIGHLIGHT_MS = 0
+        driver.visit(answers)  # warm-up: every screen has been shown once
+        fast = collect_taps(window, driver, answers, args.taps)
+        pages.HIGHLIGHT_MS = default_highlight
+        slow = collect_taps(window, driver, answers, args.taps)
+        print(f"tap on an option until the next screen is painted ({args.taps} taps each)")
+        report_taps("HIGHLIGHT_MS = 0:", fast, f"   (goal p95 <= {TAP_P95_GOAL_MS:g} ms)")
+        report_taps(f"HIGHLIGHT_MS = {default_highlight}:", slow, "   (deliberate delay)")
+        report_slowest(fast)
+
+        pages.HIGHLIGHT_MS = 0
+        visits = [ms(t) for t in full_visits(window, driver, answers, args.runs)]
+        print(
+            f"whole visit, VisitDriver.visit() with HIGHLIGHT_MS = 0 ({len(visits)} visits): "
+            f"best {min(visits):.1f} ms   mean {statistics.fmean(visits):.1f} ms"
+        )
+    except (BenchmarkError, DriverError) as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        pages.HIGHLIGHT_MS = default_highlight
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: this process {own:.1f} MB; largest child {children:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
