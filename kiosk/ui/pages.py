@@ -145,30 +145,37 @@ class AttractPage(Page):
         )
 
 
-class ConsentPage(Page):
-    accepted = Signal()
-    declined = Signal()
+class StatementPage(Page):
+    """A title, a paragraph and a row of buttons (stretch factors given with them)."""
 
-    def __init__(self, lang: Language) -> None:
+    def __init__(self, lang: Language, buttons: list[tuple[QPushButton, int]]) -> None:
         super().__init__(lang)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(120, 60, 120, 60)
         layout.setSpacing(28)
         self.title = label("", "title")
-        self.body = label("", "")
-        self.accept = button("consent.accept", "primary")
-        self.decline = button("consent.decline")
-        self.accept.clicked.connect(self.accepted.emit)
-        self.decline.clicked.connect(self.declined.emit)
+        self.body = label("")
         layout.addStretch(1)
         layout.addWidget(self.title)
         layout.addWidget(self.body)
         layout.addStretch(1)
         row = QHBoxLayout()
-        row.addWidget(self.decline, 1)
-        row.addWidget(self.accept, 2)
+        for widget, stretch in buttons:
+            row.addWidget(widget, stretch)
         layout.addLayout(row)
         layout.addStretch(1)
+
+
+class ConsentPage(StatementPage):
+    accepted = Signal()
+    declined = Signal()
+
+    def __init__(self, lang: Language) -> None:
+        self.accept = button("consent.accept", "primary")
+        self.decline = button("consent.decline")
+        super().__init__(lang, [(self.decline, 1), (self.accept, 2)])
+        self.accept.clicked.connect(self.accepted.emit)
+        self.decline.clicked.connect(self.declined.emit)
 
     def retranslate(self) -> None:
         _ = self.lang.gettext
@@ -374,26 +381,15 @@ class NumberPage(QuestionPage):
         self.validity_changed.emit(value is not None)
 
 
-class OptionalIntroPage(Page):
+class OptionalIntroPage(StatementPage):
     """Introduces the optional questions, which may all be skipped."""
 
     skipped_all = Signal()
 
     def __init__(self, lang: Language) -> None:
-        super().__init__(lang)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(120, 60, 120, 60)
-        layout.setSpacing(28)
-        self.title = label("", "title")
-        self.body = label("")
         self.skip_all = button("optional.skip_all")
+        super().__init__(lang, [(self.skip_all, 1)])
         self.skip_all.clicked.connect(self.skipped_all.emit)
-        layout.addStretch(1)
-        layout.addWidget(self.title)
-        layout.addWidget(self.body)
-        layout.addStretch(1)
-        layout.addWidget(self.skip_all)
-        layout.addStretch(1)
 
     def retranslate(self) -> None:
         _ = self.lang.gettext
