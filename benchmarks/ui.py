@@ -20,10 +20,17 @@ nothing is read from or written to your home.
    the window has been repainted and one more `processEvents()` has run. Once with
    `pages.HIGHLIGHT_MS = 0` (goal: p95 <= 50 ms), once with the default highlight delay, which
    is deliberate and so shows up in full. Then whole visits with `VisitDriver.visit()`.
-3. Peak RSS of this process and of the largest child.
+3. Stamina: one kiosk process walks STAMINA_VISITS visits in a row (a day in a branch); it
+   must not die. PySide6 6.12.0 on Python 3.11 drops a reference to None on every call to a Qt
+   function that returns nothing, and CPython aborts ("Fatal Python error: none_dealloc") once
+   None's count reaches zero. The benchmark reports how many references a visit loses and, on
+   Python < 3.12 only, tops None's count up in this process (None is immortal from 3.12 on) so
+   that the timings above can still be taken.
+4. Peak RSS of this process and of the largest child.
 
 It exits non-zero only when something does not work (a child fails, a tap lands on the wrong
-screen, a visit scores differently from the engine), never because of speed.
+screen, a visit scores differently from the engine, a kiosk process dies within the stamina
+visits), never because of speed; the figures are printed first.
 """
 
 from __future__ import annotations
@@ -40,7 +47,9 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 import argparse  # noqa: E402
+import ctypes  # noqa: E402
 import json  # noqa: E402
+import logging  # noqa: E402
 import math  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
@@ -51,6 +60,8 @@ from collections.abc import Mapping  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import PySide6  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from kiosk.engine import default_resources_dir, score  # noqa: E402
@@ -65,6 +76,11 @@ RATIO_GOAL = 1.5
 TAP_P95_GOAL_MS = 50.0
 CHILD_TIMEOUT_S = 120.0
 TAP_TIMEOUT_S = 5.0
+STAMINA_VISITS = 50
+NONE_TOP_UP = 1 << 40
+PROBE_CALLS = 1000
+QT_NOTICE = "This plugin does not support propagateSizeHints"
+"""The offscreen platform's notice on every resize of the window's layout: noise here."""
 PAINTED = "painted "
 BREAKDOWN = ("import", "app", "window", "show", "loop", "paint", "total")
 
@@ -147,6 +163,29 @@ def painted():
 QTimer.singleShot(0, painted)
 app.exec()
 os._exit(2)
+"""
+
+
+STAMINA_CODE = f"""\
+import json, os
+from kiosk.engine import default_resources_dir
+from kiosk.ui import main_window, pages
+from kiosk.ui.app import ensure_app
+from kiosk.ui.driver import VisitDriver
+path = default_resources_dir() / "examples" / "worked_example.json"
+answers = json.loads(path.read_text("utf-8"))
+app = ensure_app()
+w = main_window()
+w.resize({WIDTH}, {HEIGHT})
+w.show()
+app.processEvents()
+pages.HIGHLIGHT_MS = 0
+driver = VisitDriver(w)
+for number in range(1, {STAMINA_VISITS} + 1):
+    driver.visit(answers)
+    w.wipe()
+    print("visit", number, flush=True)
+os._exit(0)
 """
 
 
@@ -265,6 +304,14 @@ class Tap:
     """From the click until the new screen was repainted and events processed once."""
 
 
+def heartbeat() -> QTimer:
+    """A timer that wakes a blocking wait now and then, so a tap that does nothing times out."""
+    timer = QTimer()
+    timer.setInterval(100)
+    timer.start()
+    return timer
+
+
 def open_window() -> tuple[KioskWindow, VisitDriver]:
     ensure_app()
     window = main_window()
@@ -289,7 +336,8 @@ def timed_tap(window: KioskWindow, driver: VisitDriver, name: str) -> Tap:
     while window.visit.screen == before:
         if time.perf_counter() > deadline:
             raise BenchmarkError(f"tapping {name!r} left the window on {before!r}")
-        QApplication.processEvents()
+        # Sleeps until the highlight timer (or the heartbeat) fires: no busy loop.
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
     switched = time.perf_counter()
     window.repaint()
     QApplication.processEvents()
@@ -370,6 +418,94 @@ def full_visits(
     return times
 
 
+# ---------------------------------------------------------------------- None references
+
+
+def none_refs() -> int:
+    return sys.getrefcount(None)
+
+
+def void_call_leak() -> int:
+    """How many references to None PROBE_CALLS calls of a void Qt function lose (0 if none)."""
+    before = none_refs()
+    for _ in range(PROBE_CALLS):
+        QCoreApplication.sendPostedEvents()
+    return max(0, before - none_refs())
+
+
+def top_up_none() -> bool:
+    """Keep None alive in this process despite the leak: what Python 3.12's immortal None does.
+
+    Only on CPython < 3.12, where a PyObject starts with its reference count."""
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return False
+    ctypes.c_ssize_t.from_address(id(None)).value += NONE_TOP_UP
+    return True
+
+
+def visit_leak(window: KioskWindow, driver: VisitDriver, answers: Mapping[str, object]) -> int:
+    """References to None lost by one whole visit and the wipe after it (warm window)."""
+    before = none_refs()
+    driver.visit(answers)
+    window.wipe()
+    QApplication.processEvents()
+    return before - none_refs()
+
+
+@dataclass(frozen=True)
+class Stamina:
+    visits: int
+    returncode: int
+    problem: str
+
+
+def stamina() -> Stamina:
+    """One kiosk process, STAMINA_VISITS visits in a row."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-ui-child-") as home:
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", STAMINA_CODE],
+                capture_output=True,
+                env=child_env(Path(home)),
+                check=False,
+                timeout=CHILD_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired:
+            return Stamina(0, -1, f"no answer within {CHILD_TIMEOUT_S:g} s")
+    stdout = result.stdout.decode("utf-8", "replace")
+    visits = sum(1 for line in stdout.splitlines() if line.startswith("visit "))
+    errors = [
+        line
+        for line in result.stderr.decode("utf-8", "replace").splitlines()
+        if line.startswith("Fatal Python error") or "Error: " in line
+    ]
+    return Stamina(visits, result.returncode, errors[0] if errors else "")
+
+
+def report_none_and_stamina(
+    leak: int, per_visit: int, refs_at_start: int, topped_up: bool
+) -> list[str]:
+    """The None references a visit loses, and whether a kiosk process lasts; its problems."""
+    print(f"references to None (PySide6 {PySide6.__version__}, Python {sys.version.split()[0]})")
+    print(
+        f"  lost per void Qt call: {leak / PROBE_CALLS:.2f}; per visit and wipe: {per_visit}; "
+        f"held after the window was shown: {refs_at_start}"
+    )
+    if per_visit > 0:
+        print(f"  => a kiosk process aborts after about {refs_at_start // per_visit} visits")
+    if topped_up:
+        print(f"  (this process topped None up by {NONE_TOP_UP} to finish its measurements)")
+    endured = stamina()
+    if endured.returncode == 0 and endured.visits == STAMINA_VISITS:
+        print(f"stamina: one kiosk process walked {endured.visits} visits in a row")
+        return []
+    print(
+        f"stamina: one kiosk process died after {endured.visits} of {STAMINA_VISITS} visits "
+        f"(exit {endured.returncode}): {endured.problem}"
+    )
+    return [f"a kiosk process dies after {endured.visits} visits: {endured.problem}"]
+
+
 # ---------------------------------------------------------------------- main
 
 
@@ -384,13 +520,20 @@ def main(argv: list[str] | None = None) -> int:
     answers_path = default_resources_dir() / "examples" / "worked_example.json"
     answers: dict[str, object] = json.loads(answers_path.read_text("utf-8"))
     default_highlight = pages.HIGHLIGHT_MS
+    logging.getLogger("kiosk.qt").addFilter(lambda record: QT_NOTICE not in record.getMessage())
     try:
         kiosk, bare = cold_start(args.runs)
         report_cold_start(kiosk, bare)
 
         window, driver = open_window()
+        refs_at_start = none_refs()
+        leak = void_call_leak()
+        topped_up = top_up_none() if leak else False
+        timer = heartbeat()
         pages.HIGHLIGHT_MS = 0
         driver.visit(answers)  # warm-up: every screen has been shown once
+        window.wipe()
+        per_visit = visit_leak(window, driver, answers)
         fast = collect_taps(window, driver, answers, args.taps)
         pages.HIGHLIGHT_MS = default_highlight
         slow = collect_taps(window, driver, answers, args.taps)
@@ -401,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
 
         pages.HIGHLIGHT_MS = 0
         visits = [ms(t) for t in full_visits(window, driver, answers, args.runs)]
+        timer.stop()
         print(
             f"whole visit, VisitDriver.visit() with HIGHLIGHT_MS = 0 ({len(visits)} visits): "
             f"best {min(visits):.1f} ms   mean {statistics.fmean(visits):.1f} ms"
@@ -411,10 +555,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         pages.HIGHLIGHT_MS = default_highlight
 
+    problems = report_none_and_stamina(leak, per_visit, refs_at_start, topped_up)
+
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: this process {own:.1f} MB; largest child {children:.1f} MB")
-    return 0
+    sys.stdout.flush()
+    for problem in problems:
+        print(f"functional problem: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
