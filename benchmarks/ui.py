@@ -22,10 +22,10 @@ nothing is read from or written to your home.
    is deliberate and so shows up in full. Then whole visits with `VisitDriver.visit()`.
 3. Stamina: one kiosk process walks STAMINA_VISITS visits in a row (a day in a branch); it
    must not die. PySide6 6.12.0 on Python 3.11 drops a reference to None on every call to a Qt
-   function that returns nothing, and CPython aborts ("Fatal Python error: none_dealloc") once
-   None's count reaches zero. The benchmark reports how many references a visit loses and, on
-   Python < 3.12 only, tops None's count up in this process (None is immortal from 3.12 on) so
-   that the timings above can still be taken.
+   function that returns nothing (and one to True on every Signal.emit()), and CPython aborts
+   ("Fatal Python error: none_dealloc") once the count reaches zero. The benchmark reports how
+   many references a visit loses and, on CPython < 3.12 only (where None, True and False are
+   not yet immortal), tops the counts up in this process so that the timings can be taken.
 4. Peak RSS of this process and of the largest child.
 
 It exits non-zero only when something does not work (a child fails, a tap lands on the wrong
@@ -61,7 +61,7 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import PySide6  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from kiosk.engine import default_resources_dir, score  # noqa: E402
@@ -77,8 +77,8 @@ TAP_P95_GOAL_MS = 50.0
 CHILD_TIMEOUT_S = 120.0
 TAP_TIMEOUT_S = 5.0
 STAMINA_VISITS = 50
-NONE_TOP_UP = 1 << 40
-PROBE_CALLS = 1000
+TOP_UP = 1 << 40
+PROBE_CALLS = 100
 QT_NOTICE = "This plugin does not support propagateSizeHints"
 """The offscreen platform's notice on every resize of the window's layout: noise here."""
 PAINTED = "painted "
@@ -276,7 +276,7 @@ def report_cold_start(kiosk: list[StartRun], bare: list[StartRun]) -> None:
 
     kiosk_best, kiosk_mean = walls(kiosk)
     bare_best, bare_mean = walls(bare)
-    print(f"cold start until the attract screen is painted ({len(kiosk)} runs, whole processes)")
+    print(f"cold start until the attract screen is painted (runs: {len(kiosk)}, whole processes)")
     print(f"  bare PySide6 window: best {bare_best:7.1f} ms   mean {bare_mean:7.1f} ms")
     print(f"  kiosk:               best {kiosk_best:7.1f} ms   mean {kiosk_mean:7.1f} ms")
     print(
@@ -421,35 +421,53 @@ def full_visits(
 # ---------------------------------------------------------------------- None references
 
 
-def none_refs() -> int:
-    return sys.getrefcount(None)
+SINGLETONS: dict[str, object] = {"None": None, "True": True, "False": False}
 
 
-def void_call_leak() -> int:
-    """How many references to None PROBE_CALLS calls of a void Qt function lose (0 if none)."""
-    before = none_refs()
+class _Probe(QObject):
+    ping = Signal()
+
+
+def singleton_refs() -> dict[str, int]:
+    return {name: sys.getrefcount(value) for name, value in SINGLETONS.items()}
+
+
+def call_leaks() -> tuple[float, float]:
+    """References lost per call: to None by a void Qt function, to True by Signal.emit()."""
+    probe = _Probe()
+    before = singleton_refs()
     for _ in range(PROBE_CALLS):
         QCoreApplication.sendPostedEvents()
-    return max(0, before - none_refs())
+    middle = singleton_refs()
+    for _ in range(PROBE_CALLS):
+        probe.ping.emit()
+    after = singleton_refs()
+    return (
+        (before["None"] - middle["None"]) / PROBE_CALLS,
+        (middle["True"] - after["True"]) / PROBE_CALLS,
+    )
 
 
-def top_up_none() -> bool:
-    """Keep None alive in this process despite the leak: what Python 3.12's immortal None does.
-
-    Only on CPython < 3.12, where a PyObject starts with its reference count."""
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    ctypes.c_ssize_t.from_address(id(None)).value += NONE_TOP_UP
-    return True
-
-
-def visit_leak(window: KioskWindow, driver: VisitDriver, answers: Mapping[str, object]) -> int:
-    """References to None lost by one whole visit and the wipe after it (warm window)."""
-    before = none_refs()
+def visit_leaks(
+    window: KioskWindow, driver: VisitDriver, answers: Mapping[str, object]
+) -> dict[str, int]:
+    """References lost by one whole visit and the wipe after it (warm window)."""
+    before = singleton_refs()
     driver.visit(answers)
     window.wipe()
     QApplication.processEvents()
-    return before - none_refs()
+    after = singleton_refs()
+    return {name: before[name] - after[name] for name in SINGLETONS}
+
+
+def top_up(names: list[str]) -> bool:
+    """Keep these singletons alive in this process despite the leak, as Python 3.12 does by
+    making them immortal. Only on CPython < 3.12, where a PyObject starts with its count."""
+    if not names or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return False
+    for name in names:
+        ctypes.c_ssize_t.from_address(id(SINGLETONS[name])).value += TOP_UP
+    return True
 
 
 @dataclass(frozen=True)
@@ -482,19 +500,28 @@ def stamina() -> Stamina:
     return Stamina(visits, result.returncode, errors[0] if errors else "")
 
 
-def report_none_and_stamina(
-    leak: int, per_visit: int, refs_at_start: int, topped_up: bool
+def report_leaks_and_stamina(
+    per_call: tuple[float, float], lost: dict[str, int], held: dict[str, int], topped_up: bool
 ) -> list[str]:
-    """The None references a visit loses, and whether a kiosk process lasts; its problems."""
-    print(f"references to None (PySide6 {PySide6.__version__}, Python {sys.version.split()[0]})")
+    """The references a visit loses, and whether a kiosk process lasts; its problems."""
+    versions = f"PySide6 {PySide6.__version__}, Python {sys.version.split()[0]}"
+    print(f"references lost to None, True and False ({versions})")
+    print(f"  per void Qt call: None {per_call[0]:.2f}; per Signal.emit(): True {per_call[1]:.2f}")
     print(
-        f"  lost per void Qt call: {leak / PROBE_CALLS:.2f}; per visit and wipe: {per_visit}; "
-        f"held after the window was shown: {refs_at_start}"
+        "  per visit and wipe: "
+        + ", ".join(f"{name} {count}" for name, count in lost.items())
+        + "; held after the window was shown: "
+        + ", ".join(f"{name} {count}" for name, count in held.items())
     )
-    if per_visit > 0:
-        print(f"  => a kiosk process aborts after about {refs_at_start // per_visit} visits")
+    leaking = [name for name, count in lost.items() if count > 0]
+    if leaking:
+        visits = min(held[name] // lost[name] for name in leaking)
+        print(f"  => a kiosk process aborts after about {visits} visits")
     if topped_up:
-        print(f"  (this process topped None up by {NONE_TOP_UP} to finish its measurements)")
+        print(
+            f"  (this process topped {', '.join(leaking)} up by 2**{TOP_UP.bit_length() - 1} "
+            "to finish its measurements)"
+        )
     endured = stamina()
     if endured.returncode == 0 and endured.visits == STAMINA_VISITS:
         print(f"stamina: one kiosk process walked {endured.visits} visits in a row")
@@ -526,18 +553,18 @@ def main(argv: list[str] | None = None) -> int:
         report_cold_start(kiosk, bare)
 
         window, driver = open_window()
-        refs_at_start = none_refs()
-        leak = void_call_leak()
-        topped_up = top_up_none() if leak else False
+        held = singleton_refs()
+        per_call = call_leaks()
         timer = heartbeat()
         pages.HIGHLIGHT_MS = 0
         driver.visit(answers)  # warm-up: every screen has been shown once
         window.wipe()
-        per_visit = visit_leak(window, driver, answers)
+        lost = visit_leaks(window, driver, answers)
+        topped_up = top_up([name for name, count in lost.items() if count > 0])
         fast = collect_taps(window, driver, answers, args.taps)
         pages.HIGHLIGHT_MS = default_highlight
         slow = collect_taps(window, driver, answers, args.taps)
-        print(f"tap on an option until the next screen is painted ({args.taps} taps each)")
+        print(f"tap on an option until the next screen is painted (taps: {args.taps} each)")
         report_taps("HIGHLIGHT_MS = 0:", fast, f"   (goal p95 <= {TAP_P95_GOAL_MS:g} ms)")
         report_taps(f"HIGHLIGHT_MS = {default_highlight}:", slow, "   (deliberate delay)")
         report_slowest(fast)
@@ -546,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         visits = [ms(t) for t in full_visits(window, driver, answers, args.runs)]
         timer.stop()
         print(
-            f"whole visit, VisitDriver.visit() with HIGHLIGHT_MS = 0 ({len(visits)} visits): "
+            f"whole visit, VisitDriver.visit() with HIGHLIGHT_MS = 0 (visits: {len(visits)}): "
             f"best {min(visits):.1f} ms   mean {statistics.fmean(visits):.1f} ms"
         )
     except (BenchmarkError, DriverError) as exc:
@@ -555,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         pages.HIGHLIGHT_MS = default_highlight
 
-    problems = report_none_and_stamina(leak, per_visit, refs_at_start, topped_up)
+    problems = report_leaks_and_stamina(per_call, lost, held, topped_up)
 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

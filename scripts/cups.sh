@@ -30,7 +30,9 @@ _cups_scheduler_running() {
 # _cups_cupsd_alive: a cupsd process exists that is not a zombie (a cupsd
 # that was just stopped may linger as one when PID 1 does not reap).
 _cups_cupsd_alive() {
-    ps -C cupsd -o stat= 2>/dev/null | grep -qv '^Z'
+    local states
+    states="$(ps -C cupsd -o stat= 2>/dev/null)" || return 1
+    [[ $'\n'"$states" == *$'\n'[!Z]* ]]
 }
 
 # _cups_pdf_dir: the folder cups-pdf writes the current user's jobs to: the
@@ -60,7 +62,7 @@ ensure_cups() {
 
     # 1. Packages.
     for pkg in "${KIOSK_CUPS_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+        [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] \
             || missing+=("$pkg")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -104,8 +106,12 @@ ensure_cups() {
         fi
         did+=("created queue $q")
     fi
-    # Enabled ("printer kiosk-pdf is idle.  enabled since ..."; stopped says "disabled").
-    if LC_ALL=C lpstat -p "$q" 2>/dev/null | head -n 1 | grep -q "disabled"; then
+    # Enabled: the first line of `lpstat -p` is "printer kiosk-pdf is idle.  enabled
+    # since ..." or, when stopped, "printer kiosk-pdf disabled since ...".
+    # (Outputs are read into variables, not piped to grep -q: under the caller's
+    # pipefail an early-exiting reader could make a pipeline fail by SIGPIPE.)
+    out="$(LC_ALL=C lpstat -p "$q" 2>/dev/null)" || out=""
+    if [[ ${out%%$'\n'*} == *" disabled "* ]]; then
         if ! out="$(cupsenable "$q" 2>&1)"; then
             _cups_say "error: CUPS not set up: cupsenable $q failed: $out"
             return 2
@@ -113,7 +119,8 @@ ensure_cups() {
         did+=("enabled $q")
     fi
     # Accepting ("kiosk-pdf accepting requests since ..." / "not accepting requests").
-    if LC_ALL=C lpstat -a "$q" 2>/dev/null | grep -q "not accepting"; then
+    out="$(LC_ALL=C lpstat -a "$q" 2>/dev/null)" || out=""
+    if [[ $out == *"not accepting"* ]]; then
         if ! out="$(cupsaccept "$q" 2>&1)"; then
             _cups_say "error: CUPS not set up: cupsaccept $q failed: $out"
             return 2
@@ -143,8 +150,9 @@ ensure_cups() {
     if [ "${#did[@]}" -eq 0 ]; then
         _cups_say "cups: queue $q ready (nothing to do); PDFs in $KIOSK_CUPS_PDF_DIR"
     else
-        local IFS=';'
-        _cups_say "cups: $(printf '%s' "${did[*]}" | sed 's/;/; /g'); queue $q ready; PDFs in $KIOSK_CUPS_PDF_DIR"
+        local summary="" item
+        for item in "${did[@]}"; do summary+="$item; "; done
+        _cups_say "cups: ${summary}queue $q ready; PDFs in $KIOSK_CUPS_PDF_DIR"
     fi
     return 0
 }

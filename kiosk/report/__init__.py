@@ -1,6 +1,7 @@
 """The recommendation sheet as a PDF (reportlab only; no Qt)."""
 
-from kiosk.report.fonts import font_path, register_fonts
+from kiosk.fonts import font_path
+from kiosk.report.fonts import register_fonts
 from kiosk.report.sheet import SheetHeader, build_sheet, load_logo
 
 __all__ = ["SheetHeader", "build_sheet", "font_path", "load_logo", "register_fonts"]

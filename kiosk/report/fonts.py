@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from kiosk.engine import DataError, default_resources_dir
+from kiosk.engine import DataError
+from kiosk.fonts import font_path
 
 FONT_NAME = "KioskSans"
-FONT_FILE = "wqy-microhei.ttc"
-
-
-def font_path() -> Path:
-    """The one TrueType-outline CJK font file the sheet and the screens both use."""
-    return default_resources_dir() / "fonts" / FONT_FILE
 
 
 @functools.cache

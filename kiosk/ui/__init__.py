@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
 from kiosk.engine import DataError, load_questionnaire
 from kiosk.settings import SettingsError, load_settings
+from kiosk.storage import SessionLog, StorageError
+from kiosk.storage.sessions import DB_FILE
 from kiosk.ui.app import ensure_app
 
 
@@ -24,9 +27,13 @@ def main_window(settings_path: Path | None = None, *, lockdown: bool = False) ->
     try:
         settings = load_settings(settings_path)
         questionnaire = load_questionnaire()
+        sessions = SessionLog(settings.data_path / DB_FILE)
+        sessions.purge(settings.storage.retention_days, datetime.now())
     except (SettingsError, DataError) as exc:
         return StartupErrorWindow(list(exc.problems))
-    return KioskWindow(settings, questionnaire, lockdown=lockdown)
+    except StorageError as exc:
+        return StartupErrorWindow([str(exc)])
+    return KioskWindow(settings, questionnaire, sessions, lockdown=lockdown)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         window.resize(1280, 800)
         window.show()
-    return app.exec()
+    status = app.exec()
+    shutdown = getattr(window, "shutdown", None)
+    if shutdown is not None:
+        shutdown()
+    return status
 
 
 __all__ = ["main_window", "run"]

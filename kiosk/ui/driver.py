@@ -66,6 +66,10 @@ class VisitDriver:
         self.tap(name)
         wait_until(lambda: self.screen != before)
 
+    def wait_for(self, screen: str, timeout_s: float = 90.0) -> None:
+        """Wait until the window shows `screen` (printing takes a while)."""
+        wait_until(lambda: self.screen == screen, timeout_s)
+
     def type_number(self, question_id: str, value: int) -> None:
         self.tap(f"{question_id}.key.clear")
         for digit in str(value):

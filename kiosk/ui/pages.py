@@ -587,10 +587,58 @@ class ResultPage(Page):
 # ---------------------------------------------------------------------- after the result
 
 
+class PrintingPage(Page):
+    """While the sheet is made and printed: a calm note that stays alive (dots move)."""
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__(lang)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(140, 80, 140, 80)
+        self.message = label("", "title", "printing.message")
+        self.dots = label("", "big", "printing.dots", wrap=False)
+        self.note = label("", "help")
+        for widget in (self.message, self.dots, self.note):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.dots)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        self.kind = "print"
+        self.step = 0
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(400)
+        self.ticker.timeout.connect(self._tick)
+
+    def start(self, kind: str) -> None:
+        self.kind = kind
+        self.step = 0
+        self.retranslate()
+        self.ticker.start()
+
+    def stop(self) -> None:
+        self.ticker.stop()
+
+    def _tick(self) -> None:
+        self.step = (self.step + 1) % 4
+        self.dots.setText("● " * (self.step + 1) + "○ " * (3 - self.step))
+
+    def retranslate(self) -> None:
+        _ = self.lang.gettext
+        if self.kind == "print":
+            self.message.setText(_("Printing…"))
+            self.note.setText(_("Your sheet is being printed. This takes about half a minute."))
+        else:
+            self.message.setText(_("Saving…"))
+            self.note.setText(_("Your sheet is being saved."))
+        self._tick()
+
+
 class MessagePage(Page):
-    """A calm message after print or export, with one button to go on."""
+    """A calm message after print or export, with one button to go on (and maybe retry)."""
 
     done = Signal()
+    retried = Signal()
 
     def __init__(self, lang: Language) -> None:
         super().__init__(lang)
@@ -600,21 +648,29 @@ class MessagePage(Page):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.button = button("print.done", "primary")
         self.button.clicked.connect(self.done.emit)
+        self.retry = button("print.retry")
+        self.retry.clicked.connect(self.retried.emit)
         layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addStretch(1)
-        layout.addWidget(self.button)
+        row = QHBoxLayout()
+        row.addWidget(self.retry, 1)
+        row.addWidget(self.button, 2)
+        layout.addLayout(row)
         layout.addStretch(1)
         self.text: Callable[[Language], str] = lambda _lang: ""
+        self.retry.hide()
 
-    def show_message(self, text: Callable[[Language], str]) -> None:
+    def show_message(self, text: Callable[[Language], str], *, retry: bool = False) -> None:
         """Show a message given as a function of the language (so it re-translates)."""
         self.text = text
+        self.retry.setVisible(retry)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.message.setText(self.text(self.lang))
         self.button.setText(self.lang.gettext("Back to my result"))
+        self.retry.setText(self.lang.gettext("Try again"))
 
 
 class RatingPage(Page):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
@@ -67,9 +68,17 @@ def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int
         shot("review")
         drive.tap_and_wait("review.confirm")
         shot("result")
+        # A queue that does not exist: the screenshots never print, and show the failure.
+        settings = window.settings  # type: ignore[attr-defined]
+        window.settings = replace(  # type: ignore[attr-defined]
+            settings, printing=replace(settings.printing, printer="no-such-printer")
+        )
         drive.tap_and_wait("result.print")
-        shot("print-message")
+        shot("printing")
+        drive.wait_for("message")
+        shot("print-failure-message")
         drive.tap_and_wait("print.done")
+        window.settings = settings  # type: ignore[attr-defined]
         drive.tap_and_wait("result.finish")
         shot("rating")
         window.idle.start_countdown()  # type: ignore[attr-defined]

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk.engine import Profile, Questionnaire
+from kiosk.ui.sheets import Sheet
 
 ATTRACT = "attract"
+PRINTING = "printing"
 CONSENT = "consent"
 OPTIONAL_INTRO = "optional_intro"
 REVIEW = "review"
@@ -37,3 +39,11 @@ class Visit:
     profile: Profile | None = None
     rating: int | None = None
     started_at: datetime = field(default_factory=datetime.now)
+    at: str = ATTRACT
+    """The last screen of the visit's flow that was shown (where an abandoned visit ended)."""
+    declined: bool = False
+    sheet: Sheet | None = None
+    """The visit's one sheet, once printed or exported (one visit, one sheet number)."""
+    outcome: str | None = None
+    """printed | exported | print_failed, once the client printed or exported."""
+    print_tries: int = 0

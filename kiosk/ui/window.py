@@ -7,6 +7,8 @@ show the visit and report what the client did; the engine computes the result.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.engine import AnswerError, Questionnaire, score
 from kiosk.i18n import in_every_language, language_names
 from kiosk.settings import Settings, SettingsError, save_settings
+from kiosk.storage import SessionLog, VisitRecord
 from kiosk.ui.admin import AdminPage, CornerTaps, PinGuard, PinPage
 from kiosk.ui.app import screen_scale, style_sheet
 from kiosk.ui.idle import CountdownOverlay, IdleWatcher
@@ -34,18 +37,30 @@ from kiosk.ui.pages import (
     NumberPage,
     OptionalIntroPage,
     Page,
+    PrintingPage,
     QuestionPage,
     RatingPage,
     ResultPage,
     ReviewPage,
     ThanksPage,
 )
+from kiosk.ui.sheets import (
+    ExportResult,
+    PrintResult,
+    Sheet,
+    export_sheet,
+    make_sheet,
+    print_sheet,
+    removable_drives,
+)
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import (
     ATTRACT,
     CONSENT,
     MESSAGE,
     OPTIONAL_INTRO,
+    PRINTING,
     RATING,
     RESULT,
     REVIEW,
@@ -64,8 +79,17 @@ CORNER_SIZE = 96
 
 
 class KioskWindow(QWidget):
-    def __init__(self, settings: Settings, questionnaire: Questionnaire, *, lockdown: bool) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        questionnaire: Questionnaire,
+        sessions: SessionLog,
+        *,
+        lockdown: bool,
+    ) -> None:
         super().__init__()
+        self.sessions = sessions
+        self.tasks = Tasks()
         self.setObjectName("kiosk")
         self.settings = settings
         self.questionnaire = questionnaire
@@ -74,13 +98,14 @@ class KioskWindow(QWidget):
         self.flow = flow(questionnaire)
         self.scored = [q.id for q in questionnaire.questions if q.scored]
         self.optional = [q.id for q in questionnaire.questions if not q.scored]
-        self.visit = self._new_visit()
-        self.lang = Language(self.visit.lang)
+        self.visit: Visit  # made by wipe(), below
+        self.lang = Language(settings.kiosk.language)
         self.corner_taps = CornerTaps()
         self.pin_guard = PinGuard(settings.admin.pin_hash)
         self.pin_save_error = ""
         self.before_admin = ATTRACT
         self.scale = 1.0
+        self.sized = False
         self.look: tuple[bool, float] | None = None
         self.setWindowTitle("风险测评 · Risk profile")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -107,7 +132,7 @@ class KioskWindow(QWidget):
         attract.started.connect(self._start)
         consent = ConsentPage(self.lang)
         consent.accepted.connect(lambda: self.show_screen(self.scored[0]))
-        consent.declined.connect(self.wipe)
+        consent.declined.connect(self._declined)
         intro = OptionalIntroPage(self.lang)
         intro.skipped_all.connect(lambda: self.show_screen(REVIEW))
         review = ReviewPage(self.lang, self.questionnaire)
@@ -119,6 +144,8 @@ class KioskWindow(QWidget):
         result.finished.connect(lambda: self.show_screen(RATING))
         self.message = MessagePage(self.lang)
         self.message.done.connect(lambda: self.show_screen(RESULT))
+        self.message.retried.connect(self._print)
+        self.printing_page = PrintingPage(self.lang)
         rating = RatingPage(self.lang)
         rating.rated.connect(self._rated)
         thanks = ThanksPage(self.lang)
@@ -137,6 +164,7 @@ class KioskWindow(QWidget):
             REVIEW: review,
             RESULT: result,
             MESSAGE: self.message,
+            PRINTING: self.printing_page,
             RATING: rating,
             THANKS: thanks,
             PIN: self.pin_page,
@@ -163,7 +191,7 @@ class KioskWindow(QWidget):
             self.overlay,
             self.settings.kiosk.idle_timeout_s,
             self.settings.kiosk.idle_countdown_s,
-            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN),
+            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN, PRINTING),
         )
         self.idle.expired.connect(self.wipe)
         app = QApplication.instance()
@@ -216,9 +244,12 @@ class KioskWindow(QWidget):
         return Visit(lang=kiosk.language, large_text=kiosk.large_text)
 
     def wipe(self) -> None:
-        """End the visit: nothing of it survives (answers, language, text size, pages)."""
+        """End the visit: nothing of it survives (answers, language, text size, pages);
+        the session log keeps its record (ids, scores, outcome; nothing about the person)."""
         self.idle.stop()
         self.pin_page.close_pad()
+        if hasattr(self, "visit"):
+            self._record(self.visit)
         self.visit = self._new_visit()
         self.lang.set(self.visit.lang)
         self._apply_text_size()
@@ -229,7 +260,11 @@ class KioskWindow(QWidget):
     def show_screen(self, screen: str) -> None:
         if screen == ADMIN:
             self.pin_page.close_pad()
+        if screen != PRINTING:
+            self.printing_page.stop()
         self.visit.screen = screen
+        if screen in self.flow and screen != ATTRACT:
+            self.visit.at = screen
         page = self.pages[screen]
         if screen == PIN:
             self.pin_page.open()
@@ -248,7 +283,7 @@ class KioskWindow(QWidget):
     def _start(self, lang: str) -> None:
         if lang:
             self.set_language(lang)
-        self.visit.started_at = self.visit.started_at.now()
+        self.visit.started_at = datetime.now()
         self.show_screen(CONSENT)
 
     def _answered(self, question_id: str, value: object) -> None:
@@ -280,21 +315,136 @@ class KioskWindow(QWidget):
         self.visit.rating = value if isinstance(value, int) else None
         self.show_screen(THANKS)
 
+    def _declined(self) -> None:
+        self.visit.declined = True
+        self.wipe()
+
+    def _sheet_work(self) -> Callable[[], Sheet]:
+        """The visit's sheet, made in the worker from what the screen holds now."""
+        visit, settings, questionnaire = self.visit, self.settings, self.questionnaire
+        profile, lang, existing = visit.profile, visit.lang, visit.sheet
+        assert profile is not None
+        return lambda: make_sheet(questionnaire, profile, settings, lang, existing)
+
     def _print(self) -> None:
+        visit, make = self.visit, self._sheet_work()
+        printer = self.settings.printing.printer
+        visit.print_tries += 1
+        self.printing_page.start("print")
+        self.show_screen(PRINTING)
+        self.tasks.run(
+            lambda: print_sheet(make(), printer),
+            lambda result: self._printed(visit, result),
+            lambda error: self._sheet_failed(visit, error),
+        )
+
+    def _printed(self, visit: Visit, result: PrintResult) -> None:
+        visit.sheet = result.sheet
+        number, outcome = result.sheet.number, result.outcome
+        at = datetime.now()
+        self.tasks.run(
+            lambda: self.sessions.record_print(
+                number, outcome.printer, outcome.reason or "printed", at
+            ),
+            _ignore,
+            _log_error,
+        )
+        if visit is not self.visit:
+            return
+        if outcome.ok:
+            visit.outcome = "printed"
+            self.message.show_message(
+                lambda lang: lang.gettext(
+                    "Please take your sheet from the printer. Its number is {number}."
+                ).format(number=number)
+            )
+        else:
+            visit.outcome = "print_failed" if visit.outcome != "exported" else visit.outcome
+            retry = self.settings.printing.on_failure == "retry" and visit.print_tries < 2
+            self.message.show_message(self._failure_text(result.sheet, retry), retry=retry)
+        self.show_screen(MESSAGE)
+
+    def _failure_text(self, sheet: Sheet, retry: bool) -> Callable[[Language], str]:
+        if retry:
+            return lambda lang: lang.gettext(
+                "The printer did not finish your sheet. Would you like to try again?"
+            )
+        if sheet.kept is None:
+            return lambda lang: lang.gettext(
+                "Sorry, your sheet could not be printed or saved. Please ask our staff for help."
+            )
+        return lambda lang: lang.gettext(
+            "The printer is not available right now. Your sheet is saved under number "
+            "{number}; our staff will print it for you."
+        ).format(number=sheet.number)
+
+    def _sheet_failed(self, visit: Visit, error: BaseException) -> None:
+        log.error("the sheet could not be made: %s", error, exc_info=error)
+        visit.outcome = visit.outcome or "print_failed"
+        if visit is not self.visit:
+            return
         self.message.show_message(
             lambda lang: lang.gettext(
-                "Printing is coming soon. Please ask our staff for a printed copy of your result."
+                "Sorry, your sheet could not be made just now. Please ask our staff for help."
             )
         )
         self.show_screen(MESSAGE)
 
     def _export(self) -> None:
-        self.message.show_message(
-            lambda lang: lang.gettext(
-                "Saving to a file is coming soon. Please ask our staff for a copy of your result."
-            )
+        visit, make = self.visit, self._sheet_work()
+        self.printing_page.start("export")
+        self.show_screen(PRINTING)
+        self.tasks.run(
+            lambda: export_sheet(make(), removable_drives()),
+            lambda result: self._exported(visit, result),
+            lambda error: self._sheet_failed(visit, error),
         )
+
+    def _exported(self, visit: Visit, result: ExportResult) -> None:
+        visit.sheet = result.sheet
+        if visit is not self.visit:
+            return
+        if result.path is None:
+            self.message.show_message(self._failure_text(result.sheet, retry=False))
+        else:
+            visit.outcome = visit.outcome if visit.outcome == "printed" else "exported"
+            name = result.path.name
+            if result.on_drive:
+                self.message.show_message(
+                    lambda lang: lang.gettext(
+                        "Your sheet was saved to the USB drive as {name}."
+                    ).format(name=name)
+                )
+            else:
+                self.message.show_message(
+                    lambda lang: lang.gettext(
+                        "Your sheet is saved as {name}. Our staff can print it or send it to you."
+                    ).format(name=name)
+                )
         self.show_screen(MESSAGE)
+
+    def _record(self, visit: Visit) -> None:
+        """Keep the ended visit in the session log (in the worker, like every write)."""
+        if visit.at == ATTRACT and not visit.declined:
+            return  # nobody started
+        if visit.outcome:
+            outcome = visit.outcome
+        elif visit.profile is not None:
+            outcome = "completed"
+        else:
+            outcome = "declined" if visit.declined else "abandoned"
+        record = VisitRecord(
+            started_at=visit.started_at,
+            ended_at=datetime.now(),
+            language=visit.lang,
+            outcome=outcome,
+            answers=dict(visit.answers),
+            profile=visit.profile,
+            sheet_number=visit.sheet.number if visit.sheet else None,
+            abandoned_at=visit.at if outcome == "abandoned" else None,
+            rating=visit.rating,
+        )
+        self.tasks.run(lambda: self.sessions.record(record), _ignore, _log_error)
 
     def _step(self, screen: str, direction: int) -> str:
         index = self.flow.index(screen) + direction
@@ -333,7 +483,8 @@ class KioskWindow(QWidget):
 
     def _apply_text_size(self) -> None:
         look = (self.visit.large_text, self.scale)
-        if look != self.look:
+        # Before the first resize the size is unknown: style once, then, not twice.
+        if look != self.look and self.sized:
             self.look = look
             self.setStyleSheet(style_sheet(*look))
         self._update_chrome()
@@ -417,6 +568,13 @@ class KioskWindow(QWidget):
         self.idle.stop()
         self.close()
 
+    def shutdown(self) -> None:
+        """Record the visit in progress and finish every pending write (on exit)."""
+        self._record(self.visit)
+        self.visit = self._new_visit()
+        self.tasks.shutdown()
+        self.sessions.close()
+
     # ------------------------------------------------------------------ Qt events
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
@@ -436,6 +594,7 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self.sized = True
         self.scale = screen_scale(self.width(), self.height())
         self._apply_text_size()
         self.corner.move(0, 0)
@@ -447,6 +606,14 @@ class KioskWindow(QWidget):
 def _(message: str) -> str:
     """Marks a text for the catalogue; in_every_language translates it."""
     return message
+
+
+def _ignore(_result: object) -> None:
+    pass
+
+
+def _log_error(error: BaseException) -> None:
+    log.error("a background task failed: %s", error, exc_info=error)
 
 
 class StartupErrorWindow(QWidget):

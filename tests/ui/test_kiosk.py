@@ -304,6 +304,8 @@ def test_screenshots_command_writes_every_screen(tmp_path: Path) -> None:
         "review",
         "result",
         "idle-countdown",
+        "printing",
+        "print-failure-message",
         "pin-pad",
         "admin",
         "large-text",

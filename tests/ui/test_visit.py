@@ -201,15 +201,6 @@ def test_finish_rating_and_thanks_end_the_visit(window: KioskWindow, drive: Visi
     assert window.visit.answers == {}
 
 
-def test_print_and_export_say_what_happens_next(window: KioskWindow, drive: VisitDriver) -> None:
-    drive.visit(EXAMPLE)
-    for name in ("result.print", "result.export"):
-        drive.tap_and_wait(name)
-        assert drive.text("print.message")
-        drive.tap_and_wait("print.done")
-        assert drive.screen == "result"
-
-
 def test_a_double_tap_cannot_skip_a_question(make_window: MakeWindow, qtbot: QtBot) -> None:
     window = make_window()  # the real highlight delay
     drive = VisitDriver(window)
