@@ -9,7 +9,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
-from kiosk import __version__
 from kiosk.pin import PIN_LENGTH, hash_pin, valid_pin, verify_pin
 from kiosk.ui.pages import Page
 from kiosk.ui.texts import Language
@@ -124,10 +123,10 @@ class PinPage(Page):
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.retranslate)
 
-    def open(self) -> None:
-        """Show the pad fresh: setup when no PIN is stored, else verification."""
+    def open(self, *, setup: bool = False) -> None:
+        """Show the pad fresh: setup when asked or when no PIN is stored, else verification."""
         self.entry = self.first = ""
-        self.mode = "setup" if self.guard.needs_setup else "verify"
+        self.mode = "setup" if setup or self.guard.needs_setup else "verify"
         self.note = lambda _: ""
         self.ticker.start()
         self.retranslate()
@@ -191,35 +190,3 @@ class PinPage(Page):
         else:
             self.note = lambda _: _("Wrong PIN.")
         self.retranslate()
-
-
-class AdminPage(Page):
-    """The staff screen behind the PIN."""
-
-    back = Signal()
-    exit_requested = Signal()
-
-    def __init__(self, lang: Language, describe: Callable[[], str]) -> None:
-        super().__init__(lang)
-        self.describe = describe
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(120, 60, 120, 60)
-        layout.setSpacing(24)
-        self.title = label("", "title", "admin.title")
-        self.info = label("", "help", "admin.info")
-        self.back_button = button("admin.back", "primary")
-        self.exit_button = button("admin.exit")
-        self.back_button.clicked.connect(self.back.emit)
-        self.exit_button.clicked.connect(self.exit_requested.emit)
-        layout.addWidget(self.title)
-        layout.addWidget(self.info)
-        layout.addStretch(1)
-        layout.addWidget(self.back_button)
-        layout.addWidget(self.exit_button)
-
-    def retranslate(self) -> None:
-        _ = self.lang.gettext
-        self.title.setText(_("Staff"))
-        self.info.setText(f"kiosk {__version__}\n{self.describe()}")
-        self.back_button.setText(_("Back to the kiosk"))
-        self.exit_button.setText(_("Exit to the desktop"))

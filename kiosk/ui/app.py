@@ -117,6 +117,7 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     QPushButton[role="key"] {{ font-size: {px(44)}; min-height: {dim(84)}; min-width: {dim(120)}; padding: {dim(4)}; color: {INK}; }}
     QPushButton[role="quiet"] {{ border-color: {LINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; }}
     QPushButton[role="lang"] {{ border-color: {LINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; padding: 4px {px(18)}; }}
+    QPushButton[role="quiet"][current="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
     QPushButton[role="lang"][current="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
     QPushButton[role="face"] {{ font-size: {px(36)}; min-height: {dim(120)}; min-width: {dim(120)}; padding: {dim(8)}; }}
     QPushButton#admin\\.corner {{ background: transparent; border: none; min-height: 0; padding: 0; }}

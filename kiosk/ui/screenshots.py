@@ -98,8 +98,12 @@ def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int
         drive.type_number("age", int(str(answers["age"])))
         drive.tap_and_wait("nav.next")
         shot("large-text")
+        drive.tap("text.large")
         window.show_screen("admin")  # type: ignore[attr-defined]
+        wait_until(lambda: window.tasks.pending == 0, 30)  # type: ignore[attr-defined]
         shot("admin")
+        drive.tap("admin.section.settings")
+        shot("admin-settings")
     finally:
         pages.HIGHLIGHT_MS = saved_delay
     return written

@@ -120,3 +120,16 @@ def copy_to(path: Path, folder: Path) -> Path:
     target = folder / path.name
     shutil.copyfile(path, target)
     return target
+
+
+def test_page(questionnaire: Questionnaire, settings: Settings) -> bytes:
+    """A test page for staff: the sample client's sheet, numbered TEST."""
+    import json  # noqa: PLC0415
+
+    from kiosk.engine import default_resources_dir, score  # noqa: PLC0415
+    from kiosk.report import SheetHeader, build_sheet  # noqa: PLC0415
+
+    sample = default_resources_dir() / "examples" / "worked_example.json"
+    profile = score(questionnaire, json.loads(sample.read_text("utf-8")))
+    header = SheetHeader(settings.branch.name, "TEST", datetime.now())
+    return build_sheet(questionnaire, profile, header, lang=settings.kiosk.language)

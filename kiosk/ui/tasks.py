@@ -28,8 +28,12 @@ class Tasks(QObject):
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-task")
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.pending = 0
+        self.closed = False
 
     def run(self, work: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
+        if self.closed:
+            log.warning("a task after shutdown was dropped: %r", work)
+            return
         self.pending += 1
         future = self.executor.submit(work)
         future.add_done_callback(lambda f: self._report(f, on_done, on_error))
@@ -46,6 +50,8 @@ class Tasks(QObject):
         callback(error if error is not None else value)
 
     def shutdown(self) -> None:
+        """Finish the work already asked for; later tasks are dropped."""
+        self.closed = True
         self.executor.shutdown(wait=True)
 
 

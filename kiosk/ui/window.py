@@ -26,7 +26,8 @@ from kiosk.engine import AnswerError, Questionnaire, score
 from kiosk.i18n import in_every_language, language_names
 from kiosk.settings import Settings, SettingsError, save_settings
 from kiosk.storage import SessionLog, VisitRecord
-from kiosk.ui.admin import AdminPage, CornerTaps, PinGuard, PinPage
+from kiosk.ui.admin import CornerTaps, PinGuard, PinPage
+from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.app import screen_scale, style_sheet
 from kiosk.ui.idle import CountdownOverlay, IdleWatcher
 from kiosk.ui.pages import (
@@ -151,12 +152,21 @@ class KioskWindow(QWidget):
         thanks = ThanksPage(self.lang)
         thanks.done.connect(self.wipe)
         self.pin_page = PinPage(self.lang, self.pin_guard)
-        self.pin_page.unlocked.connect(lambda: self.show_screen(ADMIN))
+        self.pin_page.unlocked.connect(self._unlocked)
         self.pin_page.cancelled.connect(lambda: self.show_screen(self.before_admin))
         self.pin_page.pin_set.connect(self._save_pin)
-        admin = AdminPage(self.lang, self._describe)
+        admin = AdminPanel(
+            self.lang,
+            self.questionnaire,
+            tasks=self.tasks,
+            sessions=self.sessions,
+            settings=lambda: self.settings,
+            save=lambda changes: save_settings(self.settings, changes),
+        )
         admin.back.connect(self.wipe)
         admin.exit_requested.connect(self.exit_to_desktop)
+        admin.change_pin.connect(self._change_pin)
+        admin.settings_saved.connect(self._settings_saved)
         screens: dict[str, Page] = {
             ATTRACT: attract,
             CONSENT: consent,
@@ -548,28 +558,47 @@ class KioskWindow(QWidget):
         try:
             self.settings = save_settings(self.settings, {"admin": {"pin_hash": pin_hash}})
             self.pin_save_error = ""
+            self._log_admin("pin_set", "")
         except (OSError, SettingsError) as exc:
             # The PIN still works until the kiosk restarts; staff see why it was not kept.
             log.error("could not save the PIN hash: %s", exc)
             self.pin_save_error = str(exc)
+            panel = self.pages[ADMIN]
+            if isinstance(panel, AdminPanel):
+                panel.notice.setText(
+                    self.lang.gettext("The new PIN could not be saved: {reason}").format(reason=exc)
+                )
 
-    def _describe(self) -> str:
-        _ = self.lang.gettext
-        where = self.settings.path or "defaults"
-        text = _("Settings file: {path}").format(path=where) + "\n" + self.settings.branch.name
-        if self.pin_save_error:
-            text += "\n" + _("The new PIN could not be saved: {reason}").format(
-                reason=self.pin_save_error
-            )
-        return text
+    def _unlocked(self) -> None:
+        self._log_admin("unlock", "")
+        self.show_screen(ADMIN)
+
+    def _change_pin(self) -> None:
+        self.show_screen(PIN)
+        self.pin_page.open(setup=True)
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        self.branch_label.setText(settings.branch.name)
+        self.idle.timer.setInterval(settings.kiosk.idle_timeout_s * 1000)
+        attract = self.pages[ATTRACT]
+        if isinstance(attract, AttractPage):
+            attract.branch.setText(settings.branch.name)
+
+    def _log_admin(self, action: str, detail: str) -> None:
+        at = datetime.now()
+        self.tasks.run(lambda: self.sessions.log_admin(action, detail, at), _ignore, _log_error)
 
     def exit_to_desktop(self) -> None:
+        self._log_admin("exit", "")
         self.allow_close = True
         self.idle.stop()
         self.close()
 
     def shutdown(self) -> None:
         """Record the visit in progress and finish every pending write (on exit)."""
+        if self.tasks.closed:
+            return
         self._record(self.visit)
         self.visit = self._new_visit()
         self.tasks.shutdown()

@@ -1,0 +1,162 @@
+"""The staff panel: the numbers, printer status and test print, reprint, CSV, settings, PIN."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from kiosk.pin import verify_pin
+from kiosk.storage.sessions import DB_FILE
+from kiosk.ui.driver import VisitDriver, wait_until
+from kiosk.ui.window import KioskWindow
+from tests.conftest import WORKED_EXAMPLE
+from tests.ui.conftest import MakeWindow
+from tests.ui.test_kiosk import enter_pin, tap_corner
+from tests.ui.test_printing import REASON as NO_CUPS
+from tests.ui.test_printing import printed_file
+
+EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
+PIN = "864200"
+
+
+def open_admin(drive: VisitDriver) -> None:
+    tap_corner(drive, 5)
+    enter_pin(drive, PIN)
+    if drive.screen == "pin":  # first unlock: the PIN is entered twice
+        enter_pin(drive, PIN)
+    assert drive.screen == "admin"
+
+
+def settle(window: KioskWindow) -> None:
+    wait_until(lambda: window.tasks.pending == 0, 90)
+
+
+def test_todays_numbers_count_the_visits(window: KioskWindow, drive: VisitDriver) -> None:
+    drive.visit(EXAMPLE)
+    drive.tap_and_wait("result.export")
+    drive.wait_for("message")
+    drive.tap_and_wait("print.done")
+    drive.tap_and_wait("result.finish")
+    drive.tap_and_wait("rating.skip")
+    drive.tap_and_wait("thanks.done")
+    drive.tap_and_wait("attract.start")
+    drive.tap_and_wait("consent.accept")
+    drive.answer("age", 50)
+    window.wipe()  # abandoned at the second question
+    drive.tap_and_wait("attract.start")
+    drive.tap_and_wait("consent.decline")
+    open_admin(drive)
+    settle(window)
+    counts = {
+        name: drive.text(f"admin.count.{name}.today")
+        for name in ("visits", "completed", "exported", "abandoned", "declined", "printed")
+    }
+    assert counts == {
+        "visits": "3",
+        "completed": "1",
+        "exported": "1",
+        "abandoned": "1",
+        "declined": "1",
+        "printed": "0",
+    }
+    assert "您的工作收入属于哪一种？ 1" in drive.text("admin.abandoned_where")
+    assert "0/40/60 × 1" in drive.text("admin.allocations")
+    assert window.pages["admin"].chart.bars[3] == ("中高", 1, 0)  # type: ignore[attr-defined]
+
+
+def test_settings_are_validated_saved_and_applied(
+    window: KioskWindow, drive: VisitDriver, settings_file: Path
+) -> None:
+    open_admin(drive)
+    drive.tap("admin.section.settings")
+    name = window.findChild(QLineEdit, "admin.settings.branch_name")
+    idle = window.findChild(QSpinBox, "admin.settings.idle_timeout")
+    language = window.findChild(QComboBox, "admin.settings.language")
+    assert name is not None
+    assert idle is not None
+    assert language is not None
+    idle.setValue(3)
+    drive.tap("admin.settings.save")
+    message = drive.text("admin.settings.message")
+    assert "kiosk.idle_timeout_s: 3 is out of range; expected an integer 5–3600" in message
+    assert tomllib.loads(settings_file.read_text("utf-8"))["kiosk"]["idle_timeout_s"] == 90
+    name.setText("港湾营业部")
+    idle.setValue(120)
+    language.setCurrentIndex(language.findData("en"))
+    drive.tap("admin.settings.save")
+    assert drive.text("admin.settings.message") == "已保存。"
+    saved = tomllib.loads(settings_file.read_text("utf-8"))
+    assert saved["branch"]["name"] == "港湾营业部"
+    assert saved["kiosk"]["idle_timeout_s"] == 120
+    assert saved["kiosk"]["language"] == "en"
+    assert window.idle.timer.interval() == 120_000
+    drive.tap_and_wait("admin.back")
+    assert window.lang.lang == "en"  # the next visit starts in the new default
+    assert window.branch_label.text() == "港湾营业部"
+    assert "港湾营业部" in window.pages["attract"].branch.text()  # type: ignore[attr-defined]
+    settle(window)
+    actions = sqlite3.connect(window.settings.data_path / DB_FILE).execute(
+        "SELECT action FROM admin_actions ORDER BY id"
+    )
+    assert [a for (a,) in actions] == ["pin_set", "unlock", "settings"]
+
+
+def test_change_the_pin(window: KioskWindow, drive: VisitDriver, settings_file: Path) -> None:
+    open_admin(drive)
+    drive.tap("admin.change_pin")
+    assert drive.text("admin.pin.title") == "请设置6位员工密码"
+    enter_pin(drive, "111222")
+    enter_pin(drive, "111222")
+    assert drive.screen == "admin"
+    stored = tomllib.loads(settings_file.read_text("utf-8"))["admin"]["pin_hash"]
+    assert verify_pin("111222", stored)
+    assert not verify_pin(PIN, stored)
+
+
+def test_csv_export_from_the_panel(window: KioskWindow, drive: VisitDriver) -> None:
+    drive.visit(EXAMPLE)
+    window.wipe()
+    open_admin(drive)
+    drive.tap("admin.section.export")
+    drive.tap("admin.export_csv")
+    settle(window)
+    text = drive.text("admin.export.result")
+    assert text.startswith("已导出 1 条记录到 ")
+    path = Path(text.removeprefix("已导出 1 条记录到 "))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_printer_status_test_print_and_reprint(
+    make_window: MakeWindow, no_highlight: None, qtbot: QtBot
+) -> None:
+    if NO_CUPS:
+        pytest.skip(NO_CUPS)
+    window = make_window('[printing]\nprinter = "kiosk-pdf"\n')
+    drive = VisitDriver(window)
+    drive.visit(EXAMPLE)
+    drive.tap_and_wait("result.export")
+    drive.wait_for("message")
+    number = drive.text("print.message").split("：")[1].split(".pdf")[0]
+    window.wipe()
+    open_admin(drive)
+    drive.tap("admin.section.printer")
+    settle(window)
+    assert drive.text("admin.printer.status") == "打印机 kiosk-pdf：就绪"
+    drive.tap("admin.test_print")
+    settle(window)
+    assert drive.text("admin.printer.result") == "已在 kiosk-pdf 打印。"
+    drive.tap("admin.section.reprint")
+    sheets = window.findChild(QListWidget, "admin.sheets")
+    assert sheets is not None
+    assert sheets.item(0).text() == number
+    drive.tap("admin.reprint")
+    settle(window)
+    assert drive.text("admin.reprint.result") == f"{number}: 已在 kiosk-pdf 打印。"
+    assert printed_file(number).is_file()
