@@ -124,6 +124,12 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     QPushButton#attract\\.start {{
         background: transparent; border: none; min-height: 0; padding: 0;
     }}
+    QLineEdit, QComboBox, QSpinBox {{
+        min-height: {dim(64)}; padding: 2px {dim(12)}; font-size: {px(28)};
+        background: {PANEL}; border: 1px solid {LINE}; border-radius: 8px;
+    }}
+    QListWidget {{ font-size: {px(28)}; background: {PANEL}; border: 1px solid {LINE}; }}
+    QListWidget::item {{ min-height: {dim(56)}; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
     QScrollBar:vertical {{ width: {dim(18)}; background: {PAPER}; }}
     QScrollBar::handle:vertical {{ background: {LINE}; border-radius: {dim(9)}; min-height: {dim(60)}; }}

@@ -77,6 +77,7 @@ PIN = "pin"
 ADMIN = "admin"
 THANKS_MS = 6000
 CORNER_SIZE = 96
+PURGE_EVERY_MS = 24 * 3600 * 1000
 
 
 class KioskWindow(QWidget):
@@ -204,6 +205,11 @@ class KioskWindow(QWidget):
             active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN, PRINTING),
         )
         self.idle.expired.connect(self.wipe)
+        # Old session records go at start (main_window) and then once a day.
+        self.purge_timer = QTimer(self)
+        self.purge_timer.setInterval(PURGE_EVERY_MS)
+        self.purge_timer.timeout.connect(self.purge)
+        self.purge_timer.start()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
@@ -584,6 +590,11 @@ class KioskWindow(QWidget):
         attract = self.pages[ATTRACT]
         if isinstance(attract, AttractPage):
             attract.branch.setText(settings.branch.name)
+
+    def purge(self) -> None:
+        """Delete session records older than storage.retention_days (in the worker)."""
+        days, now = self.settings.storage.retention_days, datetime.now()
+        self.tasks.run(lambda: self.sessions.purge(days, now), _ignore, _log_error)
 
     def _log_admin(self, action: str, detail: str) -> None:
         at = datetime.now()

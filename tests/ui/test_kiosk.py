@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.pin import hash_pin, verify_pin
+from kiosk.storage import VisitRecord
 from kiosk.ui import main_window
 from kiosk.ui.admin import LOCKOUT_S, CornerTaps, PinGuard
-from kiosk.ui.driver import VisitDriver
+from kiosk.ui.driver import VisitDriver, wait_until
 from kiosk.ui.widgets import WrapButton
 from kiosk.ui.window import KioskWindow, StartupErrorWindow
 from tests.conftest import WORKED_EXAMPLE
@@ -322,3 +324,16 @@ def test_screenshots_reject_a_bad_size(tmp_path: Path) -> None:
     run = run_kiosk("screenshots", "--out", str(tmp_path), "--size", "huge")
     assert run.code == 2
     assert run.err_lines == ["kiosk screenshots: --size 'huge' is not WIDTHxHEIGHT, e.g. 1920x1080"]
+
+
+def test_the_daily_purge_removes_old_records(window: KioskWindow) -> None:
+    old = datetime.now() - timedelta(days=400)
+    window.sessions.record(
+        VisitRecord(started_at=old, ended_at=old, language="zh_CN", outcome="declined")
+    )
+    assert window.sessions.visit_count() == 1
+    assert window.purge_timer.isActive()
+    assert window.purge_timer.interval() == 24 * 3600 * 1000
+    window.purge_timer.timeout.emit()
+    wait_until(lambda: window.tasks.pending == 0)
+    assert window.sessions.visit_count() == 0

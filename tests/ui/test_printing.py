@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.storage.sessions import DB_FILE
+from kiosk.ui import sheets
 from kiosk.ui.driver import VisitDriver
 from kiosk.ui.window import KioskWindow
 from tests.conftest import WORKED_EXAMPLE
@@ -213,3 +214,79 @@ def test_the_screen_and_kiosk_report_give_the_same_sheet(
         return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "T", text)
 
     assert normalised(from_screen) == normalised(PdfReader(out))
+
+
+@pytest.fixture
+def stuck_queue() -> Iterator[str]:
+    """A queue whose printer never answers: its jobs stay 'processing'."""
+    name = "kiosk-stuck"
+    cups(
+        "lpadmin",
+        "-p",
+        name,
+        "-v",
+        "socket://127.0.0.1:9",
+        "-E",
+        "-m",
+        "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd",
+    )
+    yield name
+    subprocess.run(["cancel", "-a", name], check=False, capture_output=True)
+    subprocess.run(["lpadmin", "-x", name], check=False, capture_output=True)
+
+
+def test_a_job_that_never_finishes_times_out_and_keeps_the_sheet(
+    make_window: MakeWindow,
+    no_highlight: None,
+    stuck_queue: str,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sheets, "PRINT_TIMEOUT_S", 3.0)
+    window = make_window(f'[printing]\nprinter = "{stuck_queue}"\n')
+    drive = print_visit(window, qtbot)
+    message = drive.text("print.message")
+    assert "打印机暂时无法使用" in message
+    number = sheet_number(message)
+    assert (window.settings.data_path / "outbox" / f"{number}.pdf").is_file()
+    session_rows(window)  # waits for the writes
+    prints = sqlite3.connect(window.settings.data_path / DB_FILE).execute(
+        "SELECT sheet_number, printer, result FROM prints"
+    )
+    assert prints.fetchall() == [(number, stuck_queue, "timeout")]
+
+
+@pytest.fixture
+def usb_drive(tmp_path: Path) -> Iterator[Path]:
+    """A real mounted file system under /media, as a USB stick appears (root only)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a drive needs root")
+    mount = Path("/media") / f"kiosk-test-{os.getpid()}"
+    mount.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        mount.rmdir()
+        pytest.skip(f"cannot mount a test drive: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+    mount.rmdir()
+
+
+def test_export_goes_to_a_usb_drive_when_one_is_plugged_in(
+    make_window: MakeWindow, no_highlight: None, usb_drive: Path
+) -> None:
+    window = make_window()
+    drive = VisitDriver(window)
+    drive.visit(EXAMPLE)
+    drive.tap_and_wait("result.export")
+    drive.wait_for("message")
+    message = drive.text("print.message")
+    assert message.startswith("您的建议书已保存到U盘")
+    number = sheet_number(message)
+    copy = usb_drive / f"{number}.pdf"
+    assert copy.read_bytes().startswith(b"%PDF")
+    assert (window.settings.data_path / "outbox" / f"{number}.pdf").is_file()
