@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -36,7 +35,7 @@ from kiosk.settings import (
     default_settings,
     load_settings,
 )
-from kiosk.storage import SheetNumberError, next_sheet_number, write_atomic
+from kiosk.storage import SheetNumberError, write_atomic
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -354,15 +353,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not os.access(out.parent, os.W_OK):
         raise InputError(f"{out}: its folder {out.parent} is not writable; choose another --out")
     # Imported here: reportlab is only needed by this command.
-    from kiosk.report import SheetHeader, build_sheet  # noqa: PLC0415
+    from kiosk.issuing import new_header  # noqa: PLC0415
+    from kiosk.report import build_sheet  # noqa: PLC0415
 
-    now = datetime.now()
-    header = SheetHeader(
-        branch_name=settings.branch.name,
-        sheet_number=next_sheet_number(settings.data_path, settings.branch.code, now.date()),
-        issued_at=now,
-        logo=Path(settings.branch.logo).expanduser() if settings.branch.logo else None,
-    )
+    header = new_header(settings)
     lang = args.lang or settings.kiosk.language
     pdf = build_sheet(questionnaire, profile, header, lang=lang, staff_copy=args.staff_copy)
     try:

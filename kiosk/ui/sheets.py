@@ -14,7 +14,7 @@ from PySide6.QtCore import QStorageInfo
 from kiosk.engine import Profile, Questionnaire
 from kiosk.printing import PrintOutcome, print_pdf
 from kiosk.settings import Settings
-from kiosk.storage import Outbox, OutboxError, next_sheet_number
+from kiosk.storage import Outbox, OutboxError
 
 log = logging.getLogger("kiosk.sheets")
 
@@ -55,17 +55,12 @@ def make_sheet(
     if existing is not None and existing.kept is not None:
         return existing
     # Imported here: reportlab loads on the first sheet, not at the kiosk's start.
-    from kiosk.report import SheetHeader, build_sheet  # noqa: PLC0415
+    from kiosk.issuing import new_header  # noqa: PLC0415
+    from kiosk.report import build_sheet  # noqa: PLC0415
 
     outbox = Outbox(settings.data_path)
     if existing is None:
-        now = datetime.now()
-        header = SheetHeader(
-            branch_name=settings.branch.name,
-            sheet_number=next_sheet_number(settings.data_path, settings.branch.code, now.date()),
-            issued_at=now,
-            logo=Path(settings.branch.logo).expanduser() if settings.branch.logo else None,
-        )
+        header = new_header(settings)
         pdf = build_sheet(questionnaire, profile, header, lang=lang)
         number = header.sheet_number
     else:

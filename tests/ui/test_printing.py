@@ -96,6 +96,15 @@ def print_visit(window: KioskWindow, qtbot: QtBot, *, watch: bool = False) -> Vi
     return drive
 
 
+def export_visit(window: KioskWindow) -> VisitDriver:
+    """A whole visit that ends with the export button; the message is on screen."""
+    drive = VisitDriver(window)
+    drive.visit(EXAMPLE)
+    drive.tap_and_wait("result.export")
+    drive.wait_for("message")
+    return drive
+
+
 def session_rows(window: KioskWindow) -> list[sqlite3.Row]:
     window.shutdown()  # finishes every pending write
     db = sqlite3.connect(window.settings.data_path / DB_FILE)
@@ -175,10 +184,7 @@ def test_export_saves_the_sheet_and_names_the_file(
     make_window: MakeWindow, no_highlight: None
 ) -> None:
     window = make_window()
-    drive = VisitDriver(window)
-    drive.visit(EXAMPLE)
-    drive.tap_and_wait("result.export")
-    drive.wait_for("message")
+    drive = export_visit(window)
     message = drive.text("print.message")
     number = sheet_number(message)
     assert f"{number}.pdf" in message
@@ -194,10 +200,7 @@ def test_the_screen_and_kiosk_report_give_the_same_sheet(
     make_window: MakeWindow, no_highlight: None, tmp_path: Path
 ) -> None:
     window = make_window()
-    drive = VisitDriver(window)
-    drive.visit(EXAMPLE)
-    drive.tap_and_wait("result.export")
-    drive.wait_for("message")
+    drive = export_visit(window)
     number = sheet_number(drive.text("print.message"))
     from_screen = PdfReader(window.settings.data_path / "outbox" / f"{number}.pdf")
     out = tmp_path / "report.pdf"
@@ -280,10 +283,7 @@ def test_export_goes_to_a_usb_drive_when_one_is_plugged_in(
     make_window: MakeWindow, no_highlight: None, usb_drive: Path
 ) -> None:
     window = make_window()
-    drive = VisitDriver(window)
-    drive.visit(EXAMPLE)
-    drive.tap_and_wait("result.export")
-    drive.wait_for("message")
+    drive = export_visit(window)
     message = drive.text("print.message")
     assert message.startswith("您的建议书已保存到U盘")
     number = sheet_number(message)
