@@ -12,7 +12,8 @@ from kiosk.engine import DataError, load_questionnaire
 from kiosk.settings import SettingsError, load_settings
 from kiosk.storage import SessionLog, StorageError
 from kiosk.storage.sessions import DB_FILE
-from kiosk.ui.app import ensure_app
+from kiosk.ui.app import ensure_app, load_font
+from kiosk.ui.crash import CrashGuard, enable_fault_log
 
 
 def main_window(settings_path: Path | None = None, *, lockdown: bool = False) -> QWidget:
@@ -23,8 +24,9 @@ def main_window(settings_path: Path | None = None, *, lockdown: bool = False) ->
     """
     from kiosk.ui.window import KioskWindow, StartupErrorWindow  # noqa: PLC0415
 
-    ensure_app()  # the bundled font, also when a test framework made the application
+    app = ensure_app()
     try:
+        load_font(app)  # also when a test framework made the application
         settings = load_settings(settings_path)
         questionnaire = load_questionnaire()
         sessions = SessionLog(settings.data_path / DB_FILE)
@@ -40,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
     """`kiosk` / `kiosk --lockdown`: show the window and run until staff exit."""
     app = ensure_app()
     window = main_window(getattr(args, "settings", None), lockdown=bool(args.lockdown))
+    recover = getattr(window, "recover", None)
+    if recover is not None:
+        CrashGuard(recover).install()
+        settings = window.settings  # type: ignore[attr-defined]
+        enable_fault_log(settings.data_path / "logs")
     if args.lockdown:
         # Cover the whole screen even where no window manager honours "full screen".
         screen = app.primaryScreen()

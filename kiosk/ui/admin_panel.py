@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, Signal
+import PySide6
+from PySide6.QtCore import QRectF, Qt, Signal, qVersion
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import __version__
+from kiosk.diagnostics import write_diagnostics
 from kiosk.engine import LANGS, Questionnaire
 from kiosk.i18n import language_names
 from kiosk.printing import print_pdf, printer_names, queue_state, resolve_printer
@@ -221,7 +223,16 @@ class AdminPanel(Page):
         self.export_button = button("admin.export_csv", "primary")
         self.export_button.clicked.connect(self._export_csv)
         self.export_result = label("", "help", "admin.export.result")
-        for widget in (self.export_help, self.export_button, self.export_result):
+        self.diagnostics_button = button("admin.diagnostics")
+        self.diagnostics_button.clicked.connect(self._diagnostics)
+        self.diagnostics_result = label("", "help", "admin.diagnostics.result")
+        for widget in (
+            self.export_help,
+            self.export_button,
+            self.export_result,
+            self.diagnostics_button,
+            self.diagnostics_result,
+        ):
             layout.addWidget(widget)
         layout.addStretch(1)
         return box
@@ -447,6 +458,30 @@ class AdminPanel(Page):
 
         self.tasks.run(work, done, self._task_failed(self.export_result, self.export_button))
 
+    def _diagnostics(self) -> None:
+        settings = self.current()
+        versions = {"PySide6": PySide6.__version__, "Qt": qVersion()}
+        self.diagnostics_button.setEnabled(False)
+
+        def work() -> Path:
+            for folder in [*removable_drives(), settings.data_path / "exports"]:
+                try:
+                    return write_diagnostics(folder, settings, versions)
+                except OSError:
+                    continue
+            raise OSError("no folder to write the diagnostics to")
+
+        def done(path: Path) -> None:
+            self.diagnostics_button.setEnabled(True)
+            self.diagnostics_result.setText(
+                self.lang.gettext("Diagnostics saved to {path}").format(path=path)
+            )
+            self._log("diagnostics", str(path))
+
+        self.tasks.run(
+            work, done, self._task_failed(self.diagnostics_result, self.diagnostics_button)
+        )
+
     def _fill_settings(self) -> None:
         settings = self.current()
         self.branch_name.setText(settings.branch.name)
@@ -517,6 +552,7 @@ class AdminPanel(Page):
             _("The session log as CSV (opens in Excel), to a USB drive if one is plugged in.")
         )
         self.export_button.setText(_("Export as CSV"))
+        self.diagnostics_button.setText(_("Save a diagnostics file for support"))
         fields = {
             "branch": _("Branch name"),
             "printer": _("Printer"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -29,7 +30,7 @@ LINE = "#C9D3DD"
 
 def ensure_app() -> QApplication:
     """The process's QApplication (created once, offscreen when there is no display),
-    with the bundled font loaded."""
+    with the bundled font loaded when it can be (main_window says when it cannot)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         if not os.environ.get("QT_QPA_PLATFORM") and not (
@@ -39,18 +40,23 @@ def ensure_app() -> QApplication:
         qInstallMessageHandler(_qt_message)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("branch-risk-kiosk")
-    if app.property("kiosk_font") is None:
+    with contextlib.suppress(DataError):
         load_font(app)
-        app.setProperty("kiosk_font", FONT_FAMILY)
     return app
 
 
 def load_font(app: QApplication) -> None:
-    """Use the bundled CJK font, never whatever the system has (SPEC: same file as the sheet)."""
+    """Use the bundled CJK font, never whatever the system has (SPEC: same file as the sheet).
+
+    Once per application; raises DataError naming the file when it cannot be loaded.
+    """
+    if app.property("kiosk_font") is not None:
+        return
     path = font_path()
-    font_id = QFontDatabase.addApplicationFont(str(path))
+    font_id = QFontDatabase.addApplicationFont(str(path)) if path.is_file() else -1
     if font_id < 0:
-        raise DataError([f"{path}: the screen font cannot be loaded; reinstall the kiosk"])
+        raise DataError([f"{path}: the screen font is missing or damaged; reinstall the kiosk"])
+    app.setProperty("kiosk_font", FONT_FAMILY)
     font = QFont(FONT_FAMILY)
     font.setPixelSize(28)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)

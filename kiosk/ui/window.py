@@ -600,6 +600,12 @@ class KioskWindow(QWidget):
         at = datetime.now()
         self.tasks.run(lambda: self.sessions.log_admin(action, detail, at), _ignore, _log_error)
 
+    def recover(self) -> None:
+        """After an unexpected error: end the visit (its record kept) and show the start."""
+        self.idle.stop()
+        self.printing_page.stop()
+        self.wipe()
+
     def exit_to_desktop(self) -> None:
         self._log_admin("exit", "")
         self.allow_close = True

@@ -1,0 +1,373 @@
+"""Soak the kiosk: many whole visits in one process, counting memory, files and sheets.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/soak.py [--visits 1000] [--every 100] [--print]
+
+The real kiosk window (`main_window()`, 1920x1080, offscreen: QT_QPA_PLATFORM=offscreen, with
+XDG_CONFIG_HOME and XDG_DATA_HOME and the data folder in a fresh temporary folder) is driven
+through whole visits, as a client's taps would: attract, consent, every question (the worked
+example, with the age and the loss tolerance varied so that every sheet differs), the result,
+then "export" (default: the sheet stays in the outbox) or, with --print, "print" on the CUPS
+queue "kiosk-pdf" (cups-pdf writes root's jobs to /root/PDF), the message, back to the result,
+finish, a rating of 5 and the thanks screen, which wipes the visit (the session log records it
+through the background worker). Options move on at once (`pages.HIGHLIGHT_MS = 0`).
+
+After one warm-up visit, every --every visits and at the end, with the background work done
+(`window.tasks.pending == 0`), it prints: visits done, RSS, open file descriptors, the size
+of the session log (sessions.sqlite3 and its -wal file), the rows of its visits table (read
+by a separate read-only connection), the sheets in the outbox, with --print the new PDFs in
+/root/PDF named after this kiosk's sheets, and visits per second. At the end, after
+`window.shutdown()` (pending writes finished, the database closed): the growth of RSS (goal
+<= 10 MB) and of file descriptors (goal: none) after the warm-up, and whether every sheet is
+accounted for: one visits row, one outbox sheet and (with --print) one printed PDF per visit,
+the warm-up included.
+
+It never fails on speed. It exits 1 only when something does not work: a tap that does not
+lead where it should, a visit that scores differently from the engine, a sheet that was not
+exported or printed, an error logged by the kiosk, or sheets unaccounted for.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_HOME = tempfile.mkdtemp(prefix="kiosk-soak-")
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data-home")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import sqlite3  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import PySide6  # noqa: E402
+
+from kiosk.engine import default_resources_dir, score  # noqa: E402
+from kiosk.storage import Outbox  # noqa: E402
+from kiosk.storage.sessions import DB_FILE  # noqa: E402
+from kiosk.ui import main_window, pages  # noqa: E402
+from kiosk.ui.app import ensure_app  # noqa: E402
+from kiosk.ui.driver import DriverError, VisitDriver, wait_until  # noqa: E402
+from kiosk.ui.visit import ATTRACT, MESSAGE, RESULT, THANKS  # noqa: E402
+from kiosk.ui.window import KioskWindow  # noqa: E402
+
+WIDTH, HEIGHT = 1920, 1080
+PRINTER = "kiosk-pdf"
+PDF_FOLDER = Path("/root/PDF")
+RSS_GOAL_MB = 10.0
+TASKS_TIMEOUT_S = 90.0
+PRINTED_TIMEOUT_S = 60.0
+QT_NOTICE = "This plugin does not support propagateSizeHints"
+"""The offscreen platform's notice on every resize of a layout: noise here."""
+
+
+class SoakError(Exception):
+    """A visit did not go as a client's taps should have made it go."""
+
+
+class LogCounter(logging.Handler):
+    """Keeps the kiosk's warnings and errors (instead of printing each to stderr)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if QT_NOTICE not in record.getMessage():
+            self.records.append(record)
+
+    def at(self, level: int) -> list[str]:
+        return [
+            f"{r.name}: {r.getMessage()}" for r in self.records if r.levelno == level
+        ] or []
+
+
+@dataclass(frozen=True)
+class Sample:
+    visits: int
+    at: float
+    rss_mb: float
+    fds: int
+    db_kb: float
+    rows: int
+    outbox: int
+    printed: int | None
+
+
+# ---------------------------------------------------------------------- figures
+
+
+def rss_mb() -> float:
+    """VmRSS of this process, in MB."""
+    for line in Path("/proc/self/status").read_text("ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise SoakError("/proc/self/status has no VmRSS line")
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def db_kb(data: Path) -> float:
+    files = (data / DB_FILE, data / f"{DB_FILE}-wal")
+    return sum(path.stat().st_size for path in files if path.exists()) / 1024
+
+
+def visit_rows(data: Path) -> int:
+    """Rows in the visits table, through a read-only connection of its own."""
+    db = sqlite3.connect(f"{(data / DB_FILE).as_uri()}?mode=ro", uri=True)
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM visits").fetchone()[0])
+    finally:
+        db.close()
+
+
+def outbox_sheets(data: Path) -> int:
+    return len(list(Outbox(data).folder.glob("*.pdf")))
+
+
+def pdf_names(mark: str) -> set[str]:
+    """The PDFs cups-pdf wrote whose names contain `mark`."""
+    if not PDF_FOLDER.is_dir():
+        return set()
+    return {p.name for p in PDF_FOLDER.iterdir() if mark in p.name and p.suffix == ".pdf"}
+
+
+def sample(visits: int, data: Path, printed: int | None) -> Sample:
+    fds = open_fds()  # first: the read-only connection below is closed again anyway
+    return Sample(
+        visits=visits,
+        at=time.monotonic(),
+        rss_mb=rss_mb(),
+        fds=fds,
+        db_kb=db_kb(data),
+        rows=visit_rows(data),
+        outbox=outbox_sheets(data),
+        printed=printed,
+    )
+
+
+HEADER = (
+    f"{'visits':>7} {'RSS MB':>8} {'fds':>5} {'DB KB':>9} {'rows':>6} {'outbox':>7} "
+    f"{'printed':>8} {'visits/s':>9} {'overall/s':>10}"
+)
+
+
+def row(now: Sample, previous: Sample | None, first: Sample) -> str:
+    printed = "-" if now.printed is None else str(now.printed)
+    rate = overall = "-"
+    if previous is not None and now.at > previous.at:
+        rate = f"{(now.visits - previous.visits) / (now.at - previous.at):.2f}"
+    if now.at > first.at:
+        overall = f"{(now.visits - first.visits) / (now.at - first.at):.2f}"
+    return (
+        f"{now.visits:>7} {now.rss_mb:>8.1f} {now.fds:>5} {now.db_kb:>9.1f} {now.rows:>6} "
+        f"{now.outbox:>7} {printed:>8} {rate:>9} {overall:>10}"
+    )
+
+
+# ---------------------------------------------------------------------- visits
+
+
+def answers_for(base: dict[str, object], number: int) -> dict[str, object]:
+    """The worked example with an age (18-100) and a loss tolerance (0-100) of its own."""
+    return base | {"age": 18 + (number * 37) % 83, "loss_tolerance_pct": (number * 53) % 101}
+
+
+def whole_visit(
+    window: KioskWindow, driver: VisitDriver, answers: dict[str, object], action: str
+) -> tuple[str, bool]:
+    """Attract to attract; returns the visit's outcome and whether the thanks screen was
+    already gone when it was to be tapped (ended by an earlier visit's thanks timer)."""
+    if driver.screen != ATTRACT:
+        raise SoakError(f"a visit started on {driver.screen!r}, not the attract screen")
+    profile = driver.visit(answers)
+    expected = score(window.questionnaire, answers)
+    if profile.to_json_dict() != expected.to_json_dict():
+        raise SoakError(f"the screens scored {answers} differently from the engine")
+    driver.tap_and_wait(action)
+    driver.wait_for(MESSAGE)
+    outcome = window.visit.outcome or "(none)"
+    driver.tap_and_wait("print.done")
+    if driver.screen != RESULT:
+        raise SoakError(f"the message led to {driver.screen!r}, not the result")
+    driver.tap_and_wait("result.finish")
+    driver.tap_and_wait("rating.5")
+    cut_short = driver.screen == ATTRACT
+    if not cut_short:
+        if driver.screen != THANKS:
+            raise SoakError(f"the rating led to {driver.screen!r}, not the thanks screen")
+        driver.tap_and_wait("thanks.done")
+    if driver.screen != ATTRACT:
+        raise SoakError(f"the visit ended on {driver.screen!r}, not the attract screen")
+    return outcome, cut_short
+
+
+def settle(window: KioskWindow) -> None:
+    """Wait until the background worker has finished everything asked of it."""
+    wait_until(lambda: window.tasks.pending == 0, TASKS_TIMEOUT_S)
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912, PLR0915 - one long run
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--visits", type=int, default=1000, help="visits after the warm-up")
+    parser.add_argument("--every", type=int, default=100, help="print figures every N visits")
+    parser.add_argument("--print", action="store_true", help=f"print on {PRINTER}, not export")
+    args = parser.parse_args(argv)
+    if args.visits < 1 or args.every < 1:
+        parser.error("--visits and --every must be at least 1")
+
+    home = Path(_HOME)
+    data = home / "data"
+    settings = home / "settings.toml"
+    text = f"[storage]\ndata_dir = {json.dumps(str(data))}\n"
+    if args.print:
+        text += f'\n[printing]\nprinter = "{PRINTER}"\n'
+    settings.write_text(text, "utf-8")
+    action = "result.print" if args.print else "result.export"
+    wanted = "printed" if args.print else "exported"
+
+    counter = LogCounter()
+    logging.getLogger("kiosk").addHandler(counter)
+    base: dict[str, object] = json.loads(
+        (default_resources_dir() / "examples" / "worked_example.json").read_text("utf-8")
+    )
+
+    app = ensure_app()
+    built = main_window(settings)
+    if not isinstance(built, KioskWindow):
+        print(f"soak failed: main_window() gave a {type(built).__name__}", file=sys.stderr)
+        return 1
+    window = built
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    app.processEvents()
+    pages.HIGHLIGHT_MS = 0
+    driver = VisitDriver(window)
+    mark = f"sheet-{window.settings.branch.code}-"
+    pdfs_before = pdf_names(mark) if args.print else set()
+
+    def printed() -> int | None:
+        return len(pdf_names(mark) - pdfs_before) if args.print else None
+
+    mode = f"print on {PRINTER}" if args.print else "export"
+    print(
+        f"soak: {args.visits} visits ({mode}) after 1 warm-up, figures every {args.every}; "
+        f"PySide6 {PySide6.__version__}, Python {sys.version.split()[0]}"
+    )
+    problems: list[str] = []
+    outcomes: Counter[str] = Counter()
+    cut_short = 0
+    done = 0
+    samples: list[Sample] = []
+    try:
+        start = time.monotonic()
+        outcome, short = whole_visit(window, driver, answers_for(base, 0), action)
+        outcomes[outcome] += 1
+        cut_short += short
+        settle(window)
+        print(f"warm-up visit: {time.monotonic() - start:.2f} s")
+        print(HEADER)
+        samples.append(sample(0, data, printed()))
+        print(row(samples[0], None, samples[0]), flush=True)
+        for number in range(1, args.visits + 1):
+            outcome, short = whole_visit(window, driver, answers_for(base, number), action)
+            outcomes[outcome] += 1
+            cut_short += short
+            done = number
+            if number % args.every == 0 or number == args.visits:
+                settle(window)
+                samples.append(sample(number, data, printed()))
+                print(row(samples[-1], samples[-2], samples[0]), flush=True)
+    except (SoakError, DriverError) as exc:
+        problems.append(f"visit {done + 1} (after the warm-up): {exc}")
+        print(f"stopped: {problems[-1]}", flush=True)
+        try:
+            settle(window)
+            samples.append(sample(done, data, printed()))
+            print(row(samples[-1], samples[-2] if len(samples) > 1 else None, samples[0]))
+        except (SoakError, DriverError, IndexError) as again:
+            problems.append(f"after the failed visit: {again}")
+
+    window.shutdown()
+    total = done + 1
+    rows = visit_rows(data)
+    outbox = outbox_sheets(data)
+    copies = printed()
+    if copies is not None:
+        deadline = time.monotonic() + PRINTED_TIMEOUT_S
+        while copies < total and time.monotonic() < deadline:
+            time.sleep(0.5)
+            copies = len(pdf_names(mark) - pdfs_before)
+    print(
+        f"after shutdown: {rows} visits rows, DB {db_kb(data):.1f} KB, {outbox} sheets in the "
+        f"outbox" + ("" if copies is None else f", {copies} printed PDFs")
+    )
+
+    if len(samples) >= 2:
+        first, last = samples[0], samples[-1]
+        middle = min(samples, key=lambda s: abs(s.visits - last.visits / 2))
+        print(
+            f"RSS growth after warm-up: {last.rss_mb - first.rss_mb:+.1f} MB over "
+            f"{last.visits} visits (goal <= {RSS_GOAL_MB:g} MB); from visit {middle.visits}: "
+            f"{last.rss_mb - middle.rss_mb:+.1f} MB"
+        )
+        print(f"fd growth after warm-up: {last.fds - first.fds:+d} (goal: none)")
+        elapsed = last.at - first.at
+        if elapsed > 0:
+            print(
+                f"rate: {last.visits / elapsed:.2f} visits/s "
+                f"({last.visits} visits in {elapsed:.1f} s)"
+            )
+
+    print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    if outcomes[wanted] != total:
+        problems.append(f"{total - outcomes[wanted]} of {total} sheets were not {wanted}")
+    checks = [("visits rows", rows), ("outbox sheets", outbox)]
+    if copies is not None:
+        checks.append(("printed PDFs", copies))
+    wrong = [f"{name} {count} != {total}" for name, count in checks if count != total]
+    if wrong:
+        problems.append("sheets unaccounted for: " + "; ".join(wrong))
+        print(f"sheets: NOT all accounted for ({'; '.join(wrong)}; visits {done} + 1 warm-up)")
+    else:
+        listed = ", ".join(name for name, _count in checks)
+        print(f"sheets: all accounted for ({listed} == {total} = {done} visits + 1 warm-up)")
+    if cut_short:
+        print(
+            f"note: {cut_short} thanks screens were already gone when tapped "
+            "(an earlier visit's thanks timer ended them)"
+        )
+    errors, warnings = counter.at(logging.ERROR), counter.at(logging.WARNING)
+    print(f"kiosk log: {len(errors)} errors, {len(warnings)} warnings")
+    for message, count in Counter(errors + warnings).most_common(5):
+        print(f"  {count} x {message}")
+    if errors:
+        problems.append(f"the kiosk logged {len(errors)} errors, first: {errors[0]}")
+
+    sys.stdout.flush()
+    for problem in problems:
+        print(f"functional problem: {problem}", file=sys.stderr)
+    if problems:
+        print(f"data kept for a look: {home}", file=sys.stderr)
+    else:
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
