@@ -86,10 +86,9 @@ class LogCounter(logging.Handler):
         if QT_NOTICE not in record.getMessage():
             self.records.append(record)
 
-    def at(self, level: int) -> list[str]:
-        return [
-            f"{r.name}: {r.getMessage()}" for r in self.records if r.levelno == level
-        ] or []
+    def messages(self, low: int, high: int) -> list[str]:
+        """Messages logged at a level from `low` up to (not including) `high`."""
+        return [f"{r.name}: {r.getMessage()}" for r in self.records if low <= r.levelno < high]
 
 
 @dataclass(frozen=True)
@@ -145,14 +144,17 @@ def pdf_names(mark: str) -> set[str]:
 
 
 def sample(visits: int, data: Path, printed: int | None) -> Sample:
-    fds = open_fds()  # first: the read-only connection below is closed again anyway
+    at, rows = time.monotonic(), visit_rows(data)
+    # Counted after the read-only connection: SQLite keeps its closed file open while the
+    # kiosk's connection holds locks on the same file (closing it would drop those POSIX
+    # locks), and reuses it next time; counted first, that one file would look like growth.
     return Sample(
         visits=visits,
-        at=time.monotonic(),
+        at=at,
         rss_mb=rss_mb(),
-        fds=fds,
+        fds=open_fds(),
         db_kb=db_kb(data),
-        rows=visit_rows(data),
+        rows=rows,
         outbox=outbox_sheets(data),
         printed=printed,
     )
@@ -185,44 +187,170 @@ def answers_for(base: dict[str, object], number: int) -> dict[str, object]:
     return base | {"age": 18 + (number * 37) % 83, "loss_tolerance_pct": (number * 53) % 101}
 
 
-def whole_visit(
-    window: KioskWindow, driver: VisitDriver, answers: dict[str, object], action: str
-) -> tuple[str, bool]:
-    """Attract to attract; returns the visit's outcome and whether the thanks screen was
-    already gone when it was to be tapped (ended by an earlier visit's thanks timer)."""
-    if driver.screen != ATTRACT:
-        raise SoakError(f"a visit started on {driver.screen!r}, not the attract screen")
-    profile = driver.visit(answers)
-    expected = score(window.questionnaire, answers)
-    if profile.to_json_dict() != expected.to_json_dict():
-        raise SoakError(f"the screens scored {answers} differently from the engine")
-    driver.tap_and_wait(action)
-    driver.wait_for(MESSAGE)
-    outcome = window.visit.outcome or "(none)"
-    driver.tap_and_wait("print.done")
-    if driver.screen != RESULT:
-        raise SoakError(f"the message led to {driver.screen!r}, not the result")
-    driver.tap_and_wait("result.finish")
-    driver.tap_and_wait("rating.5")
-    cut_short = driver.screen == ATTRACT
-    if not cut_short:
-        if driver.screen != THANKS:
+class Soak:
+    """One kiosk window driven visit after visit, with what the visits gave."""
+
+    def __init__(self, window: KioskWindow, data: Path, *, printing: bool) -> None:
+        self.window = window
+        self.driver = VisitDriver(window)
+        self.data = data
+        self.action = "result.print" if printing else "result.export"
+        self.wanted = "printed" if printing else "exported"
+        self.mark = f"sheet-{window.settings.branch.code}-" if printing else ""
+        self.pdfs_before = pdf_names(self.mark) if printing else set()
+        self.base: dict[str, object] = json.loads(
+            (default_resources_dir() / "examples" / "worked_example.json").read_text("utf-8")
+        )
+        self.outcomes: Counter[str] = Counter()
+        self.cut_short = 0
+        self.done = 0
+        """Visits after the warm-up."""
+        self.samples: list[Sample] = []
+        self.problems: list[str] = []
+
+    def printed(self) -> int | None:
+        """New PDFs of this kiosk's sheets in /root/PDF; None without --print."""
+        return len(pdf_names(self.mark) - self.pdfs_before) if self.mark else None
+
+    def visit(self, number: int) -> None:
+        """Attract to attract, answering with the visit's own age and loss tolerance."""
+        window, driver = self.window, self.driver
+        if driver.screen != ATTRACT:
+            raise SoakError(f"a visit started on {driver.screen!r}, not the attract screen")
+        answers = answers_for(self.base, number)
+        profile = driver.visit(answers)
+        expected = score(window.questionnaire, answers)
+        if profile.to_json_dict() != expected.to_json_dict():
+            raise SoakError(f"the screens scored {answers} differently from the engine")
+        driver.tap_and_wait(self.action)
+        driver.wait_for(MESSAGE)
+        self.outcomes[window.visit.outcome or "(none)"] += 1
+        driver.tap_and_wait("print.done")
+        if driver.screen != RESULT:
+            raise SoakError(f"the message led to {driver.screen!r}, not the result")
+        driver.tap_and_wait("result.finish")
+        driver.tap_and_wait("rating.5")
+        if driver.screen == ATTRACT:
+            self.cut_short += 1  # an earlier visit's thanks timer ended this thanks screen
+        elif driver.screen != THANKS:
             raise SoakError(f"the rating led to {driver.screen!r}, not the thanks screen")
-        driver.tap_and_wait("thanks.done")
-    if driver.screen != ATTRACT:
-        raise SoakError(f"the visit ended on {driver.screen!r}, not the attract screen")
-    return outcome, cut_short
+        else:
+            driver.tap_and_wait("thanks.done")
+        if driver.screen != ATTRACT:
+            raise SoakError(f"the visit ended on {driver.screen!r}, not the attract screen")
+
+    def measure(self) -> None:
+        """With the background work done: one line of figures."""
+        wait_until(lambda: self.window.tasks.pending == 0, TASKS_TIMEOUT_S)
+        now = sample(self.done, self.data, self.printed())
+        previous = self.samples[-1] if self.samples else None
+        self.samples.append(now)
+        print(row(now, previous, self.samples[0]), flush=True)
+
+    def run(self, visits: int, every: int) -> None:
+        """The warm-up, then `visits` visits; stops at the first one that goes wrong."""
+        try:
+            start = time.monotonic()
+            self.visit(0)
+            wait_until(lambda: self.window.tasks.pending == 0, TASKS_TIMEOUT_S)
+            print(f"warm-up visit: {time.monotonic() - start:.2f} s")
+            print(HEADER)
+            self.measure()
+            for number in range(1, visits + 1):
+                self.visit(number)
+                self.done = number
+                if number % every == 0 or number == visits:
+                    self.measure()
+        except (SoakError, DriverError) as exc:
+            self.problems.append(f"visit {self.done + 1} after the warm-up: {exc}")
+            print(f"stopped: {self.problems[-1]}", flush=True)
+            try:
+                self.measure()
+            except (SoakError, DriverError) as again:
+                self.problems.append(f"after the failed visit: {again}")
+
+    def finish(self) -> None:
+        """Shut the window down, then count what the visits left behind."""
+        self.window.shutdown()
+        total = self.done + 1
+        rows, outbox, copies = visit_rows(self.data), outbox_sheets(self.data), self.printed()
+        deadline = time.monotonic() + PRINTED_TIMEOUT_S
+        while copies is not None and copies < total and time.monotonic() < deadline:
+            time.sleep(0.5)  # cups-pdf may still be writing the last jobs
+            copies = self.printed()
+        print(
+            f"after shutdown: {rows} visits rows, DB {db_kb(self.data):.1f} KB, {outbox} "
+            "sheets in the outbox" + ("" if copies is None else f", {copies} printed PDFs")
+        )
+        self.report_growth()
+        print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items())))
+        if self.outcomes[self.wanted] != total:
+            missing = total - self.outcomes[self.wanted]
+            self.problems.append(f"{missing} of {total} sheets were not {self.wanted}")
+        checks = [("visits rows", rows), ("outbox sheets", outbox)]
+        if copies is not None:
+            checks.append(("printed PDFs", copies))
+        wrong = [f"{name} {count} != {total}" for name, count in checks if count != total]
+        if wrong:
+            self.problems.append("sheets unaccounted for: " + "; ".join(wrong))
+            print(f"sheets: NOT all accounted for ({'; '.join(wrong)}; {self.done} visits + 1)")
+        else:
+            names = ", ".join(name for name, _count in checks)
+            print(f"sheets: all accounted for ({names} == {total} = {self.done} visits + 1)")
+        if self.cut_short:
+            print(
+                f"note: {self.cut_short} thanks screens were already gone when tapped "
+                "(an earlier visit's thanks timer ended them)"
+            )
+
+    def report_growth(self) -> None:
+        if len(self.samples) < 2:
+            return
+        first, last = self.samples[0], self.samples[-1]
+        middle = min(self.samples, key=lambda s: abs(s.visits - last.visits / 2))
+        print(
+            f"RSS growth after warm-up: {last.rss_mb - first.rss_mb:+.1f} MB over "
+            f"{last.visits} visits (goal <= {RSS_GOAL_MB:g} MB); from visit {middle.visits}: "
+            f"{last.rss_mb - middle.rss_mb:+.1f} MB"
+        )
+        print(f"fd growth after warm-up: {last.fds - first.fds:+d} (goal: none)")
+        elapsed = last.at - first.at
+        if elapsed > 0:
+            print(f"rate: {last.visits / elapsed:.2f} visits/s ({last.visits} in {elapsed:.1f} s)")
 
 
-def settle(window: KioskWindow) -> None:
-    """Wait until the background worker has finished everything asked of it."""
-    wait_until(lambda: window.tasks.pending == 0, TASKS_TIMEOUT_S)
+def report_log(counter: LogCounter) -> list[str]:
+    """The kiosk's warnings and errors; the errors are problems."""
+    errors = counter.messages(logging.ERROR, logging.CRITICAL + 1)
+    warnings = counter.messages(logging.WARNING, logging.ERROR)
+    print(f"kiosk log: {len(errors)} errors, {len(warnings)} warnings")
+    for message, count in Counter(errors + warnings).most_common(5):
+        print(f"  {count} x {message}")
+    return [f"the kiosk logged {len(errors)} errors, first: {errors[0]}"] if errors else []
+
+
+def open_window(home: Path, *, printing: bool) -> KioskWindow:
+    """The kiosk window on its own settings file and data folder, shown at 1920x1080."""
+    settings = home / "settings.toml"
+    text = f"[storage]\ndata_dir = {json.dumps(str(home / 'data'))}\n"
+    if printing:
+        text += f'\n[printing]\nprinter = "{PRINTER}"\n'
+    settings.write_text(text, "utf-8")
+    app = ensure_app()
+    window = main_window(settings)
+    if not isinstance(window, KioskWindow):
+        raise SoakError(f"main_window() gave a {type(window).__name__}, not the kiosk")
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    app.processEvents()
+    pages.HIGHLIGHT_MS = 0
+    return window
 
 
 # ---------------------------------------------------------------------- main
 
 
-def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912, PLR0915 - one long run
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--visits", type=int, default=1000, help="visits after the warm-up")
     parser.add_argument("--every", type=int, default=100, help="print figures every N visits")
@@ -232,132 +360,22 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912, PLR0915 - one 
         parser.error("--visits and --every must be at least 1")
 
     home = Path(_HOME)
-    data = home / "data"
-    settings = home / "settings.toml"
-    text = f"[storage]\ndata_dir = {json.dumps(str(data))}\n"
-    if args.print:
-        text += f'\n[printing]\nprinter = "{PRINTER}"\n'
-    settings.write_text(text, "utf-8")
-    action = "result.print" if args.print else "result.export"
-    wanted = "printed" if args.print else "exported"
-
     counter = LogCounter()
     logging.getLogger("kiosk").addHandler(counter)
-    base: dict[str, object] = json.loads(
-        (default_resources_dir() / "examples" / "worked_example.json").read_text("utf-8")
-    )
-
-    app = ensure_app()
-    built = main_window(settings)
-    if not isinstance(built, KioskWindow):
-        print(f"soak failed: main_window() gave a {type(built).__name__}", file=sys.stderr)
+    try:
+        window = open_window(home, printing=args.print)
+    except SoakError as exc:
+        print(f"soak failed: {exc}\ndata kept for a look: {home}", file=sys.stderr)
         return 1
-    window = built
-    window.resize(WIDTH, HEIGHT)
-    window.show()
-    app.processEvents()
-    pages.HIGHLIGHT_MS = 0
-    driver = VisitDriver(window)
-    mark = f"sheet-{window.settings.branch.code}-"
-    pdfs_before = pdf_names(mark) if args.print else set()
-
-    def printed() -> int | None:
-        return len(pdf_names(mark) - pdfs_before) if args.print else None
-
     mode = f"print on {PRINTER}" if args.print else "export"
     print(
         f"soak: {args.visits} visits ({mode}) after 1 warm-up, figures every {args.every}; "
         f"PySide6 {PySide6.__version__}, Python {sys.version.split()[0]}"
     )
-    problems: list[str] = []
-    outcomes: Counter[str] = Counter()
-    cut_short = 0
-    done = 0
-    samples: list[Sample] = []
-    try:
-        start = time.monotonic()
-        outcome, short = whole_visit(window, driver, answers_for(base, 0), action)
-        outcomes[outcome] += 1
-        cut_short += short
-        settle(window)
-        print(f"warm-up visit: {time.monotonic() - start:.2f} s")
-        print(HEADER)
-        samples.append(sample(0, data, printed()))
-        print(row(samples[0], None, samples[0]), flush=True)
-        for number in range(1, args.visits + 1):
-            outcome, short = whole_visit(window, driver, answers_for(base, number), action)
-            outcomes[outcome] += 1
-            cut_short += short
-            done = number
-            if number % args.every == 0 or number == args.visits:
-                settle(window)
-                samples.append(sample(number, data, printed()))
-                print(row(samples[-1], samples[-2], samples[0]), flush=True)
-    except (SoakError, DriverError) as exc:
-        problems.append(f"visit {done + 1} (after the warm-up): {exc}")
-        print(f"stopped: {problems[-1]}", flush=True)
-        try:
-            settle(window)
-            samples.append(sample(done, data, printed()))
-            print(row(samples[-1], samples[-2] if len(samples) > 1 else None, samples[0]))
-        except (SoakError, DriverError, IndexError) as again:
-            problems.append(f"after the failed visit: {again}")
-
-    window.shutdown()
-    total = done + 1
-    rows = visit_rows(data)
-    outbox = outbox_sheets(data)
-    copies = printed()
-    if copies is not None:
-        deadline = time.monotonic() + PRINTED_TIMEOUT_S
-        while copies < total and time.monotonic() < deadline:
-            time.sleep(0.5)
-            copies = len(pdf_names(mark) - pdfs_before)
-    print(
-        f"after shutdown: {rows} visits rows, DB {db_kb(data):.1f} KB, {outbox} sheets in the "
-        f"outbox" + ("" if copies is None else f", {copies} printed PDFs")
-    )
-
-    if len(samples) >= 2:
-        first, last = samples[0], samples[-1]
-        middle = min(samples, key=lambda s: abs(s.visits - last.visits / 2))
-        print(
-            f"RSS growth after warm-up: {last.rss_mb - first.rss_mb:+.1f} MB over "
-            f"{last.visits} visits (goal <= {RSS_GOAL_MB:g} MB); from visit {middle.visits}: "
-            f"{last.rss_mb - middle.rss_mb:+.1f} MB"
-        )
-        print(f"fd growth after warm-up: {last.fds - first.fds:+d} (goal: none)")
-        elapsed = last.at - first.at
-        if elapsed > 0:
-            print(
-                f"rate: {last.visits / elapsed:.2f} visits/s "
-                f"({last.visits} visits in {elapsed:.1f} s)"
-            )
-
-    print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
-    if outcomes[wanted] != total:
-        problems.append(f"{total - outcomes[wanted]} of {total} sheets were not {wanted}")
-    checks = [("visits rows", rows), ("outbox sheets", outbox)]
-    if copies is not None:
-        checks.append(("printed PDFs", copies))
-    wrong = [f"{name} {count} != {total}" for name, count in checks if count != total]
-    if wrong:
-        problems.append("sheets unaccounted for: " + "; ".join(wrong))
-        print(f"sheets: NOT all accounted for ({'; '.join(wrong)}; visits {done} + 1 warm-up)")
-    else:
-        listed = ", ".join(name for name, _count in checks)
-        print(f"sheets: all accounted for ({listed} == {total} = {done} visits + 1 warm-up)")
-    if cut_short:
-        print(
-            f"note: {cut_short} thanks screens were already gone when tapped "
-            "(an earlier visit's thanks timer ended them)"
-        )
-    errors, warnings = counter.at(logging.ERROR), counter.at(logging.WARNING)
-    print(f"kiosk log: {len(errors)} errors, {len(warnings)} warnings")
-    for message, count in Counter(errors + warnings).most_common(5):
-        print(f"  {count} x {message}")
-    if errors:
-        problems.append(f"the kiosk logged {len(errors)} errors, first: {errors[0]}")
+    soak = Soak(window, home / "data", printing=args.print)
+    soak.run(args.visits, args.every)
+    soak.finish()
+    problems = soak.problems + report_log(counter)
 
     sys.stdout.flush()
     for problem in problems:

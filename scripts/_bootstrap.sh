@@ -35,6 +35,8 @@ apt_ensure() {
 # Libraries Qt needs to run offscreen on a bare Debian, plus libcups2 for printers.
 QT_LIBS=(libgl1 libegl1 libx11-6 libbrotli1 libdbus-1-3 libfontconfig1 libfreetype6
          libglib2.0-0 libxkbcommon0 libcups2)
+# Read-aloud: QtTextToSpeech's speech-dispatcher engine, with espeak-ng's voices.
+SPEECH_LIBS=(libpulse0 libspeechd2 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng)
 # Extra libraries for a real window: under X11 (xcb) or Wayland (the cage kiosk session).
 QT_WINDOW_LIBS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
                 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0

@@ -200,6 +200,8 @@ class QuestionPage(Page):
 
     answered = Signal(str, object)
     """(question id, value); value None = prefer not to say."""
+    speak = Signal(str)
+    """Text to read aloud in the screen's language."""
 
     def __init__(self, lang: Language, question: Question) -> None:
         super().__init__(lang)
@@ -209,7 +211,13 @@ class QuestionPage(Page):
         self.outer.setSpacing(18)
         self.title = label("", "question")
         self.help = label("", "help")
-        self.outer.addWidget(self.title)
+        self.speaker = button(f"{question.id}.speak", "quiet")
+        self.speaker.clicked.connect(lambda: self.speak.emit(self.spoken_text()))
+        self.speaker.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.speaker, 0, Qt.AlignmentFlag.AlignTop)
+        self.outer.addLayout(top)
         self.outer.addWidget(self.help)
         self.skip: QPushButton | None = None
         if not question.required:
@@ -219,8 +227,16 @@ class QuestionPage(Page):
     def retranslate(self) -> None:
         self.title.setText(self.lang.data(self.question.text))
         self.help.setText(self.lang.data(self.question.help))
+        self.speaker.setText(self.lang.gettext("Read aloud"))
         if self.skip is not None:
             self.skip.setText(self.lang.gettext("Prefer not to say"))
+
+    def spoken_text(self) -> str:
+        """The question, its help line and every option, as one text to read aloud."""
+        data = self.lang.data
+        parts = [data(self.question.text), data(self.question.help)]
+        parts += [f"{n}. {data(o.text)}" for n, o in enumerate(self.question.options, start=1)]
+        return "\n".join(parts)
 
     def valid_value(self) -> int | str | None:
         """The answer on screen, if it is complete and valid (enables nav.next)."""

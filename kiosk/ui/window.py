@@ -54,6 +54,7 @@ from kiosk.ui.sheets import (
     print_sheet,
     removable_drives,
 )
+from kiosk.ui.speech import Speaker
 from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import (
@@ -92,6 +93,7 @@ class KioskWindow(QWidget):
         super().__init__()
         self.sessions = sessions
         self.tasks = Tasks()
+        self.speaker = Speaker()
         self.setObjectName("kiosk")
         self.settings = settings
         self.questionnaire = questionnaire
@@ -189,6 +191,8 @@ class KioskWindow(QWidget):
             else:
                 question_page = ChoicePage(self.lang, question)
             question_page.answered.connect(self._answered)
+            question_page.speak.connect(lambda text: self.speaker.say(text, self.lang.lang))
+            question_page.speaker.setVisible(self.speaker.available)
             screens[question.id] = question_page
         for name, page in screens.items():
             self.pages[name] = page
@@ -274,6 +278,7 @@ class KioskWindow(QWidget):
         self.show_screen(ATTRACT)
 
     def show_screen(self, screen: str) -> None:
+        self.speaker.stop()
         if screen == ADMIN:
             self.pin_page.close_pad()
         if screen != PRINTING:

@@ -19,6 +19,7 @@ from kiosk.storage import VisitRecord
 from kiosk.ui import main_window
 from kiosk.ui.admin import LOCKOUT_S, CornerTaps, PinGuard
 from kiosk.ui.driver import VisitDriver, wait_until
+from kiosk.ui.speech import Speaker, real_engines
 from kiosk.ui.widgets import WrapButton
 from kiosk.ui.window import KioskWindow, StartupErrorWindow
 from tests.conftest import WORKED_EXAMPLE
@@ -337,3 +338,29 @@ def test_the_daily_purge_removes_old_records(window: KioskWindow) -> None:
     window.purge_timer.timeout.emit()
     wait_until(lambda: window.tasks.pending == 0)
     assert window.sessions.visit_count() == 0
+
+
+def test_read_aloud_speaks_the_question_and_options(
+    window: KioskWindow, drive: VisitDriver
+) -> None:
+    window.speaker = Speaker(engine="mock")  # Qt's own test engine: it reports what it says
+    start_visit(drive, answers=1)
+    drive.tap("job.speak")
+    assert window.speaker.last is not None
+    text, lang = window.speaker.last
+    assert lang == "en"
+    assert text.startswith("Which best describes your income from work?")
+    assert "1. Stable salary" in text
+    assert "5. Laid off / no regular income" in text
+
+
+@pytest.mark.skipif(not real_engines(), reason="no speech engine (speech-dispatcher) here")
+def test_a_real_speech_engine_is_found_and_speaks(window: KioskWindow, qtbot: QtBot) -> None:
+    speaker = Speaker()
+    assert speaker.available
+    assert window.pages["job"].speaker.isVisibleTo(window.pages["job"])
+    speaker.say("您的年龄是？", "zh_CN")
+    assert speaker.tts is not None
+    assert "Mandarin" in speaker.tts.voice().name()
+    qtbot.waitUntil(lambda: speaker.tts.state().name in ("Speaking", "Ready"), timeout=5000)
+    speaker.stop()
