@@ -84,20 +84,8 @@ QT_NOTICE = "This plugin does not support propagateSizeHints"
 PAINTED = "painted "
 BREAKDOWN = ("import", "app", "window", "show", "loop", "paint", "total")
 
-KIOSK_CODE = f"""\
-import time
-t0 = time.perf_counter()
-import json, os, sys
-from kiosk.ui.app import ensure_app
-from kiosk.ui import main_window
-t_import = time.perf_counter()
-app = ensure_app()
-t_app = time.perf_counter()
-w = main_window()
-t_window = time.perf_counter()
-w.resize({WIDTH}, {HEIGHT})
-w.show()
-t_show = time.perf_counter()
+# The end of both child scripts: paint once, print the breakdown as JSON, exit at once.
+PAINT_AND_REPORT = f"""\
 from PySide6.QtCore import QTimer
 def painted():
     try:
@@ -125,11 +113,26 @@ app.exec()
 os._exit(2)
 """
 
+KIOSK_CODE = f"""\
+import time
+t0 = time.perf_counter()
+import json, os, sys
+from kiosk.ui.app import ensure_app
+from kiosk.ui import main_window
+t_import = time.perf_counter()
+app = ensure_app()
+t_app = time.perf_counter()
+w = main_window()
+t_window = time.perf_counter()
+w.resize({WIDTH}, {HEIGHT})
+w.show()
+t_show = time.perf_counter()
+{PAINT_AND_REPORT}"""
+
 BARE_CODE = f"""\
 import time
 t0 = time.perf_counter()
 import json, os, sys
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 t_import = time.perf_counter()
 app = QApplication([])
@@ -139,31 +142,7 @@ t_window = time.perf_counter()
 w.resize({WIDTH}, {HEIGHT})
 w.show()
 t_show = time.perf_counter()
-def painted():
-    try:
-        t_loop = time.perf_counter()
-        w.repaint()
-        image = w.grab()
-        t_paint = time.perf_counter()
-        ms = lambda a, b: round((b - a) * 1000, 3)
-        report = {{
-            "import": ms(t0, t_import), "app": ms(t_import, t_app),
-            "window": ms(t_app, t_window), "show": ms(t_window, t_show),
-            "loop": ms(t_show, t_loop), "paint": ms(t_loop, t_paint), "total": ms(t0, t_paint),
-            "class": type(w).__name__, "screen": None,
-            "grab": [image.width(), image.height()], "null": image.isNull(),
-        }}
-        print({PAINTED!r} + json.dumps(report), flush=True)
-    except BaseException:
-        import traceback
-        traceback.print_exc()
-        sys.stderr.flush()
-        os._exit(1)
-    os._exit(0)
-QTimer.singleShot(0, painted)
-app.exec()
-os._exit(2)
-"""
+{PAINT_AND_REPORT}"""
 
 
 STAMINA_CODE = f"""\

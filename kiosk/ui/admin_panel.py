@@ -43,6 +43,16 @@ SECTIONS = ("overview", "printer", "reprint", "export", "settings")
 COUNTS = ("visits", "completed", "printed", "exported", "print_failed", "abandoned", "declined")
 
 
+def column(*widgets: QWidget) -> QWidget:
+    """A section: its widgets one under the other, packed at the top."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return box
+
+
 class LevelChart(QWidget):
     """How many clients reached each capacity and attitude level (two bars a level)."""
 
@@ -184,21 +194,13 @@ class AdminPanel(Page):
         return box
 
     def _printer(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
         self.printer_status = label("", "level", "admin.printer.status")
         self.test_button = button("admin.test_print", "primary")
         self.test_button.clicked.connect(self._test_print)
         self.printer_result = label("", "help", "admin.printer.result")
-        layout.addWidget(self.printer_status)
-        layout.addWidget(self.test_button)
-        layout.addWidget(self.printer_result)
-        layout.addStretch(1)
-        return box
+        return column(self.printer_status, self.test_button, self.printer_result)
 
     def _reprint(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
         self.reprint_help = label("", "help")
         self.sheet_list = QListWidget()
         self.sheet_list.setObjectName("admin.sheets")
@@ -206,19 +208,9 @@ class AdminPanel(Page):
         self.reprint_button = button("admin.reprint", "primary")
         self.reprint_button.clicked.connect(self._reprint_selected)
         self.reprint_result = label("", "help", "admin.reprint.result")
-        for widget in (
-            self.reprint_help,
-            self.sheet_list,
-            self.reprint_button,
-            self.reprint_result,
-        ):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        return box
+        return column(self.reprint_help, self.sheet_list, self.reprint_button, self.reprint_result)
 
     def _export(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
         self.export_help = label("", "help")
         self.export_button = button("admin.export_csv", "primary")
         self.export_button.clicked.connect(self._export_csv)
@@ -226,16 +218,13 @@ class AdminPanel(Page):
         self.diagnostics_button = button("admin.diagnostics")
         self.diagnostics_button.clicked.connect(self._diagnostics)
         self.diagnostics_result = label("", "help", "admin.diagnostics.result")
-        for widget in (
+        return column(
             self.export_help,
             self.export_button,
             self.export_result,
             self.diagnostics_button,
             self.diagnostics_result,
-        ):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        return box
+        )
 
     def _settings(self) -> QWidget:
         box = QWidget()
