@@ -21,7 +21,9 @@ by a separate read-only connection), the sheets in the outbox, with --print the 
 `window.shutdown()` (pending writes finished, the database closed): the growth of RSS (goal
 <= 10 MB) and of file descriptors (goal: none) after the warm-up, and whether every sheet is
 accounted for: one visits row, one outbox sheet and (with --print) one printed PDF per visit,
-the warm-up included.
+the warm-up included. The print queue is shared (the test suite prints sheets numbered from
+0001 too, and stops the queue on purpose): printed PDFs are matched to this run's sheet
+numbers, each counted once, and any more PDFs of the same names are only reported.
 
 It never fails on speed. It exits 1 only when something does not work: a tap that does not
 lead where it should, a visit that scores differently from the engine, a sheet that was not
@@ -43,6 +45,7 @@ os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data-home")
 import argparse  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import re  # noqa: E402
 import sqlite3  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -67,6 +70,8 @@ PDF_FOLDER = Path("/root/PDF")
 RSS_GOAL_MB = 10.0
 TASKS_TIMEOUT_S = 90.0
 PRINTED_TIMEOUT_S = 60.0
+SHEET_IN_NAME = re.compile(r"sheet-([A-Za-z0-9]{1,16}-\d{8}-\d{4,})")
+"""cups-pdf names its file after the job's title, `sheet-<number>`, and adds its own suffix."""
 QT_NOTICE = "This plugin does not support propagateSizeHints"
 """The offscreen platform's notice on every resize of a layout: noise here."""
 
@@ -202,6 +207,8 @@ class Soak:
             (default_resources_dir() / "examples" / "worked_example.json").read_text("utf-8")
         )
         self.outcomes: Counter[str] = Counter()
+        self.failed: list[str] = []
+        """Numbers of the sheets that were not printed (or exported), as the kiosk said."""
         self.cut_short = 0
         self.done = 0
         """Visits after the warm-up."""
@@ -224,7 +231,10 @@ class Soak:
             raise SoakError(f"the screens scored {answers} differently from the engine")
         driver.tap_and_wait(self.action)
         driver.wait_for(MESSAGE)
-        self.outcomes[window.visit.outcome or "(none)"] += 1
+        outcome = window.visit.outcome or "(none)"
+        self.outcomes[outcome] += 1
+        if outcome != self.wanted and window.visit.sheet is not None:
+            self.failed.append(window.visit.sheet.number)
         driver.tap_and_wait("print.done")
         if driver.screen != RESULT:
             raise SoakError(f"the message led to {driver.screen!r}, not the result")
@@ -273,23 +283,22 @@ class Soak:
         """Shut the window down, then count what the visits left behind."""
         self.window.shutdown()
         total = self.done + 1
-        rows, outbox, copies = visit_rows(self.data), outbox_sheets(self.data), self.printed()
-        deadline = time.monotonic() + PRINTED_TIMEOUT_S
-        while copies is not None and copies < total and time.monotonic() < deadline:
-            time.sleep(0.5)  # cups-pdf may still be writing the last jobs
-            copies = self.printed()
+        rows, outbox = visit_rows(self.data), outbox_sheets(self.data)
+        checks = [("visits rows", rows), ("outbox sheets", outbox)]
+        printed = ""
+        if self.mark:
+            ours, new = self.check_printed(total)
+            checks.append(("printed PDFs", ours))
+            printed = f", {ours} of its sheets printed ({new} new PDFs named {self.mark}*)"
         print(
-            f"after shutdown: {rows} visits rows, DB {db_kb(self.data):.1f} KB, {outbox} "
-            "sheets in the outbox" + ("" if copies is None else f", {copies} printed PDFs")
+            f"after shutdown: {rows} visits rows, DB {db_kb(self.data):.1f} KB, {outbox} sheets "
+            f"in the outbox{printed}"
         )
         self.report_growth()
         print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items())))
         if self.outcomes[self.wanted] != total:
             missing = total - self.outcomes[self.wanted]
             self.problems.append(f"{missing} of {total} sheets were not {self.wanted}")
-        checks = [("visits rows", rows), ("outbox sheets", outbox)]
-        if copies is not None:
-            checks.append(("printed PDFs", copies))
         wrong = [f"{name} {count} != {total}" for name, count in checks if count != total]
         if wrong:
             self.problems.append("sheets unaccounted for: " + "; ".join(wrong))
@@ -302,6 +311,38 @@ class Soak:
                 f"note: {self.cut_short} thanks screens were already gone when tapped "
                 "(an earlier visit's thanks timer ended them)"
             )
+
+    def check_printed(self, total: int) -> tuple[int, int]:
+        """Printed PDFs of this run's sheets, each counted once (waits up to 60 s for
+        cups-pdf); says which are missing and what else appeared under the same names."""
+        ours = set(Outbox(self.data).numbers())
+        deadline = time.monotonic() + PRINTED_TIMEOUT_S
+        while True:
+            new = pdf_names(self.mark) - self.pdfs_before
+            numbers = [m.group(1) for name in new if (m := SHEET_IN_NAME.search(name))]
+            printed = set(numbers) & ours
+            if len(printed) >= total or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)  # cups-pdf may still be writing the last jobs
+        if missing := sorted(ours - printed):
+            shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+            print(f"not printed: {len(missing)} of this run's sheets: {shown}")
+        if extra := len(new) - len(printed):
+            # The queue is shared: other processes (the test suite) print sheets whose
+            # numbers start again at 0001 in their own data folders, under the same names.
+            twice = Counter(n for n in numbers if n in ours)
+            print(
+                f"note: {extra} more new PDFs named {self.mark}* than sheets of this run were "
+                f"printed; numbers seen more than once: "
+                + (", ".join(f"{n} x{c}" for n, c in sorted(twice.items()) if c > 1) or "none")
+                + "; other jobs on the shared queue, or sheets printed twice"
+            )
+        if late := sorted(set(self.failed) & printed):
+            print(
+                f"note: {len(late)} sheets the kiosk reported as not printed were printed "
+                f"after all: {', '.join(late[:5])} (the job stayed in the queue)"
+            )
+        return len(printed), len(new)
 
     def report_growth(self) -> None:
         if len(self.samples) < 2:

@@ -178,8 +178,20 @@ def follow_job(
                 return PrintOutcome(True, name, job=job)
         state = queue_state(name)
         if state == QUEUE_STOPPED:
+            cancel_job(job)
             return PrintOutcome(False, name, QUEUE_STOPPED, f"queue {name} stopped", job)
         if time.monotonic() > deadline:
-            detail = f"job {job or '(not seen)'} not done within {timeout_s:.0f} s"
+            cancel_job(job)
+            detail = f"job {job or '(not seen)'} not done within {timeout_s:.0f} s; cancelled"
             return PrintOutcome(False, name, TIMEOUT, detail, job)
         sleep(0.25)
+
+
+def cancel_job(job: str) -> None:
+    """Withdraw a job the client was told did not print, so a staff reprint is the only copy."""
+    if not job or shutil.which("cancel") is None:
+        return
+    try:
+        subprocess.run(["cancel", job], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        log.warning("could not cancel print job %s", job)

@@ -210,6 +210,10 @@ class KioskWindow(QWidget):
         )
         self.idle.expired.connect(self.wipe)
         # Old session records go at start (main_window) and then once a day.
+        self.thanks_timer = QTimer(self)
+        self.thanks_timer.setSingleShot(True)
+        self.thanks_timer.setInterval(THANKS_MS)
+        self.thanks_timer.timeout.connect(self._thanks_over)
         self.purge_timer = QTimer(self)
         self.purge_timer.setInterval(PURGE_EVERY_MS)
         self.purge_timer.timeout.connect(self.purge)
@@ -294,7 +298,9 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(page)
         self._update_chrome()
         if screen == THANKS:
-            QTimer.singleShot(THANKS_MS, self._thanks_over)
+            self.thanks_timer.start()  # restarted: an earlier visit's timer cannot end this one
+        else:
+            self.thanks_timer.stop()
         self.idle.poke()
 
     def _thanks_over(self) -> None:

@@ -364,3 +364,14 @@ def test_a_real_speech_engine_is_found_and_speaks(window: KioskWindow, qtbot: Qt
     assert "Mandarin" in speaker.tts.voice().name()
     qtbot.waitUntil(lambda: speaker.tts.state().name in ("Speaking", "Ready"), timeout=5000)
     speaker.stop()
+
+
+def test_an_earlier_thanks_screen_cannot_end_a_later_one(window: KioskWindow, qtbot: QtBot) -> None:
+    window.thanks_timer.setInterval(400)
+    window.show_screen("thanks")
+    qtbot.wait(250)
+    window.wipe()
+    window.show_screen("thanks")
+    qtbot.wait(250)  # 500 ms after the first thanks screen: its timer would have fired
+    assert window.visit.screen == "thanks"
+    qtbot.waitUntil(lambda: window.visit.screen == "attract", timeout=2000)

@@ -290,3 +290,23 @@ def test_export_goes_to_a_usb_drive_when_one_is_plugged_in(
     copy = usb_drive / f"{number}.pdf"
     assert copy.read_bytes().startswith(b"%PDF")
     assert (window.settings.data_path / "outbox" / f"{number}.pdf").is_file()
+
+
+def test_a_timed_out_job_is_withdrawn(
+    make_window: MakeWindow,
+    no_highlight: None,
+    stuck_queue: str,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sheets, "PRINT_TIMEOUT_S", 2.0)
+    window = make_window(f'[printing]\nprinter = "{stuck_queue}"\n')
+    print_visit(window, qtbot)
+    pending = subprocess.run(
+        ["lpstat", "-W", "not-completed", "-o", stuck_queue],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "LC_ALL": "C"},
+    )
+    assert pending.stdout.strip() == ""
