@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import sqlite3
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -269,3 +274,21 @@ def test_starting_without_a_display_says_how() -> None:
         "kiosk: no display to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are unset); "
         "run it on the kiosk's screen, or under a virtual one: xvfb-run kiosk"
     ]
+
+
+def test_sigterm_ends_the_kiosk_cleanly(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--settings", str(settings)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    db = sqlite3.connect(tmp_path / "data" / "sessions.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from kiosk.engine import DataError, load_questionnaire
@@ -56,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         window.resize(1280, 800)
         window.show()
+    # systemctl stop / restart send SIGTERM: leave the event loop so the visit in progress
+    # is recorded and every write finishes (Python sees signals only between Qt events).
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
+    ticker = QTimer()
+    ticker.start(500)
+    ticker.timeout.connect(lambda: None)
     status = app.exec()
     shutdown = getattr(window, "shutdown", None)
     if shutdown is not None:

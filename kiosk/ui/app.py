@@ -17,6 +17,10 @@ from kiosk.fonts import font_path
 log = logging.getLogger("kiosk.qt")
 
 FONT_FAMILY = "WenQuanYi Micro Hei"
+QUIET_NOTICES = (
+    "pipewire",  # QtMultimedia looks for PipeWire first, then uses PulseAudio
+    "propagateSizeHints",  # the offscreen platform cannot resize a real window
+)
 LARGE_TEXT_SCALE = 1.3
 
 INK = "#1F2A36"
@@ -71,6 +75,8 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
         QtMsgType.QtCriticalMsg: logging.ERROR,
         QtMsgType.QtFatalMsg: logging.CRITICAL,
     }.get(kind, logging.WARNING)
+    if level == logging.WARNING and any(notice in message for notice in QUIET_NOTICES):
+        level = logging.INFO
     log.log(level, "%s", message)
 
 

@@ -34,7 +34,7 @@ pip_install() {
     local log status=0
     log="$(mktemp)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@" >"$log" 2>&1 || status=$?
-    grep -v "is ignored: it is neither a file nor a directory" "$log" || true
+    grep -v "WARNING: Location .* is ignored: it is" "$log" || true
     rm -f "$log"
     return "$status"
 }
@@ -51,13 +51,14 @@ sys.exit(0 if ok else 1)
 EOF
 [ -f "$SOURCE/pyproject.toml" ] || die "$SOURCE has no pyproject.toml"
 
-# On a bare Debian: venv support and the libraries Qt's platform plugins link to (they are
-# copied into the bundle), and xvfb for the windowed start test.
+# On a bare Debian: venv support, the libraries Qt's plugins link to (they are copied into
+# the bundle: platforms, printing, read-aloud), and xvfb for the windowed start test.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     (   # a subshell: _bootstrap.sh sets names of its own (ROOT, VENV, say)
         # shellcheck source=/dev/null
         source "$SOURCE/scripts/_bootstrap.sh"
-        apt_ensure python3-venv binutils "${QT_LIBS[@]}" "${QT_WINDOW_LIBS[@]}" xvfb xauth
+        apt_ensure python3-venv binutils "${QT_LIBS[@]}" "${QT_WINDOW_LIBS[@]}" \
+            libpulse0 libspeechd2 xvfb xauth
     ) || die "installing system packages"
 fi
 
