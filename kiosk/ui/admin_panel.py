@@ -3,7 +3,7 @@ as CSV, the main settings, the PIN, and the way out. Slow work runs in the task 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -41,6 +41,14 @@ from kiosk.ui.widgets import BAND_FILLS, button, label
 
 SECTIONS = ("overview", "printer", "reprint", "export", "settings")
 COUNTS = ("visits", "completed", "printed", "exported", "print_failed", "abandoned", "declined")
+
+
+def set_texts(
+    widgets: Mapping[str, QLabel] | Mapping[str, QPushButton], texts: Mapping[str, str]
+) -> None:
+    """Give each widget the text under its key."""
+    for key, widget in widgets.items():
+        widget.setText(texts[key])
 
 
 def column(*widgets: QWidget) -> QWidget:
@@ -511,15 +519,13 @@ class AdminPanel(Page):
             "export": _("Export the session log"),
             "settings": _("Settings"),
         }
-        for section, choice in self.menu.items():
-            choice.setText(names[section])
+        set_texts(self.menu, names)
         self.pin_button.setText(_("Change the PIN"))
         self.back_button.setText(_("Back to the kiosk"))
         self.exit_button.setText(_("Exit to the desktop"))
         self.counts_title.setText(_("Visits") + f" · kiosk {__version__}")
         periods = {"today": _("Today"), "7": _("7 days"), "30": _("30 days")}
-        for period, widget in self.period_names.items():
-            widget.setText(periods[period])
+        set_texts(self.period_names, periods)
         words = {
             "visits": _("Visits"),
             "completed": _("Reached the result"),
@@ -529,8 +535,7 @@ class AdminPanel(Page):
             "abandoned": _("Abandoned"),
             "declined": _("Declined"),
         }
-        for name, widget in self.count_names.items():
-            widget.setText(words[name])
+        set_texts(self.count_names, words)
         self.chart_title.setText(_("Clients by level, 30 days (dark: capacity, light: attitude)"))
         self.test_button.setText(_("Print a test page"))
         self.reprint_help.setText(
@@ -548,8 +553,7 @@ class AdminPanel(Page):
             "idle": _("Idle timeout (seconds)"),
             "language": _("Default language"),
         }
-        for key, widget in self.field_names.items():
-            widget.setText(fields[key])
+        set_texts(self.field_names, fields)
         self.save_button.setText(_("Save the settings"))
 
 
