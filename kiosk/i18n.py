@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 import io
 import tomllib
 from collections.abc import Callable
@@ -24,16 +25,17 @@ def catalogue_path(lang: str) -> Path:
     return default_resources_dir() / "i18n" / f"{lang}.po"
 
 
-@functools.cache
-def translations(lang: str) -> gettext.NullTranslations:
-    """The translations of one language; raises DataError naming a missing or broken file."""
-    if lang not in LANGS:
-        raise DataError(
-            [f"language: {lang!r} is not supported; expected one of {', '.join(LANGS)}"]
-        )
-    if lang == SOURCE_LANG:
-        return gettext.NullTranslations()
-    from babel.messages.mofile import write_mo  # noqa: PLC0415 - only when a catalogue loads
+def compiled_path(lang: str) -> Path:
+    return catalogue_path(lang).with_suffix(".mo")
+
+
+def _source_digest(lang: str) -> str:
+    return hashlib.sha256(catalogue_path(lang).read_bytes()).hexdigest()
+
+
+def compile_catalogue(lang: str) -> bytes:
+    """The .po catalogue compiled to .mo bytes with babel; DataError names a broken file."""
+    from babel.messages.mofile import write_mo  # noqa: PLC0415 - only when compiling
     from babel.messages.pofile import PoFileError, read_po  # noqa: PLC0415
 
     path = catalogue_path(lang)
@@ -46,8 +48,42 @@ def translations(lang: str) -> gettext.NullTranslations:
         raise DataError([f"{path}: is not a valid .po catalogue ({exc}); fix it"]) from None
     compiled = io.BytesIO()
     write_mo(compiled, catalogue, use_fuzzy=False)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return compiled.getvalue()
+
+
+def write_compiled(lang: str) -> Path:
+    """Write <lang>.mo and the digest of the .po it came from (`python -m kiosk.i18n`)."""
+    target = compiled_path(lang)
+    target.write_bytes(compile_catalogue(lang))
+    target.with_suffix(".mo.sha256").write_text(_source_digest(lang) + "\n", "utf-8")
+    return target
+
+
+def compiled_is_current(lang: str) -> bool:
+    digest = compiled_path(lang).with_suffix(".mo.sha256")
+    try:
+        return digest.read_text("utf-8").strip() == _source_digest(lang)
+    except OSError:
+        return False
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The translations of one language; raises DataError naming a missing or broken file.
+
+    Loads the compiled <lang>.mo when it was made from the .po as it is now (fast, no
+    babel); otherwise compiles the .po in memory.
+    """
+    if lang not in LANGS:
+        raise DataError(
+            [f"language: {lang!r} is not supported; expected one of {', '.join(LANGS)}"]
+        )
+    if lang == SOURCE_LANG:
+        return gettext.NullTranslations()
+    if compiled_is_current(lang):
+        with compiled_path(lang).open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    return gettext.GNUTranslations(io.BytesIO(compile_catalogue(lang)))
 
 
 def texts(lang: str) -> Callable[[str], str]:
@@ -83,3 +119,9 @@ def language_names() -> dict[str, str]:
     if missing:
         raise DataError([f"{path}: {', '.join(missing)}: missing; expected each language's name"])
     return {lang: str(names[lang]) for lang in LANGS}
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's command
+    for code in LANGS:
+        if code != SOURCE_LANG:
+            print(write_compiled(code))

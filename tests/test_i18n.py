@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+import io
 import re
 import shutil
 from pathlib import Path
@@ -77,3 +79,15 @@ def test_a_broken_catalogue_is_named_by_check_config(
         assert "zh_CN.po: is not a valid .po catalogue" in out
     finally:
         i18n.translations.cache_clear()
+
+
+def test_the_compiled_catalogue_is_current() -> None:
+    assert i18n.compiled_is_current("zh_CN"), "run: .venv/bin/python -m kiosk.i18n"
+    with i18n.compiled_path("zh_CN").open("rb") as handle:
+        shipped = gettext.GNUTranslations(handle)
+    fresh = gettext.GNUTranslations(io.BytesIO(i18n.compile_catalogue("zh_CN")))
+    # Every message but the header (which carries babel's time stamp) is the same.
+    shipped_messages = {k: v for k, v in shipped._catalog.items() if k}  # type: ignore[attr-defined]
+    fresh_messages = {k: v for k, v in fresh._catalog.items() if k}  # type: ignore[attr-defined]
+    assert shipped_messages == fresh_messages
+    assert len(shipped_messages) > 100
