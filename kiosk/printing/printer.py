@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,15 +77,36 @@ def print_pdf(
     return follow_job(name, before, timeout_s, sleep)
 
 
+_local = threading.local()
+
+
+def _document() -> QPdfDocument:
+    """One QPdfDocument per thread, loaded again for each sheet: a new document per job
+    kept about 0.2 MB each (measured in benchmarks/soak.py --print), a reused one does not."""
+    document: QPdfDocument | None = getattr(_local, "document", None)
+    if document is None:
+        document = QPdfDocument()
+        _local.document = document
+    return document
+
+
 def render_to_printer(pdf: bytes, printer_name: str, doc_name: str) -> str:
     """Draw each page at 300 dpi onto the printer; returns '' or what went wrong."""
     data = QByteArray(pdf)
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
+    document = _document()
     document.load(buffer)
-    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
-        return f"the sheet's PDF could not be read ({document.error().name})"
+    try:
+        if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+            return f"the sheet's PDF could not be read ({document.error().name})"
+        return _draw(document, printer_name, doc_name)
+    finally:
+        document.close()
+        buffer.close()
+
+
+def _draw(document: QPdfDocument, printer_name: str, doc_name: str) -> str:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPrinterName(printer_name)
     if printer.printerName() != printer_name:  # Qt falls back to another queue silently
@@ -115,8 +137,6 @@ def render_to_printer(pdf: bytes, printer_name: str, doc_name: str) -> str:
             painter.drawImage(QRect(0, 0, target.width(), target.height()), image)
     finally:
         painter.end()
-    document.close()
-    buffer.close()
     return ""
 
 
