@@ -293,7 +293,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         label = "standard input" if args.answers == "-" else args.answers
         text = _read_text(args.answers, label)
         profile = score(questionnaire, _parse_json(text, label))
-        _print_json(profile.to_json_dict(), sys.stdout, pretty=True)
+        _print_json(profile.to_json_dict(), sys.stdout)
         return EXIT_OK
     return _score_batch(questionnaire, args.batch)
 
@@ -468,8 +468,8 @@ def _parse_json(text: str, label: str) -> object:
         raise InputError(f"{label}: is nested too deeply; expected one answers object") from None
 
 
-def _print_json(data: dict[str, Any], out: IO[str], *, pretty: bool) -> None:
-    out.write(json.dumps(data, ensure_ascii=False, indent=2 if pretty else None))
+def _print_json(data: dict[str, Any], out: IO[str]) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2))
     out.write("\n")
     out.flush()
 

@@ -11,7 +11,7 @@ from kiosk.engine.questionnaire import (
     default_resources_dir,
     load_questionnaire,
 )
-from kiosk.engine.scoring import accepted, points_for, score, validate_answers
+from kiosk.engine.scoring import accepted, score
 
 __all__ = [
     "LANGS",
@@ -30,7 +30,5 @@ __all__ = [
     "accepted",
     "default_resources_dir",
     "load_questionnaire",
-    "points_for",
     "score",
-    "validate_answers",
 ]

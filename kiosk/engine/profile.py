@@ -51,9 +51,6 @@ class Profile:
     answers: tuple[tuple[str, Answer], ...]
     """The validated answers, in questionnaire order; not part of the JSON profile."""
 
-    def answer(self, question_id: str) -> Answer | None:
-        return dict(self.answers).get(question_id)
-
     def to_json_dict(self) -> dict[str, Any]:
         """The profile as SPEC §10 prints it: exactly these keys, in this order."""
         return {

@@ -74,18 +74,6 @@ def _checked(questionnaire: Questionnaire, answers: object) -> _Checked:
     return result
 
 
-def validate_answers(
-    questionnaire: Questionnaire, answers: object
-) -> tuple[tuple[str, Answer], ...]:
-    """Check one answers object; return its answers in questionnaire order."""
-    return tuple(_checked(questionnaire, answers).given.items())
-
-
-def points_for(question: Question, value: Answer) -> int:
-    """The points one valid answer earns (0 for unscored questions)."""
-    return question.points_by_answer[value]
-
-
 def segment_for(tables: Tables, answers: Mapping[str, Answer]) -> Segment | None:
     """The client segment of SPEC §9; None unless both questions are answered."""
     capital, activity = answers.get("capital"), answers.get("activity")

@@ -106,7 +106,6 @@ class KioskWindow(QWidget):
         self.lang = Language(settings.kiosk.language)
         self.corner_taps = CornerTaps()
         self.pin_guard = PinGuard(settings.admin.pin_hash)
-        self.pin_save_error = ""
         self.before_admin = ATTRACT
         self.scale = 1.0
         self.sized = False
@@ -574,12 +573,10 @@ class KioskWindow(QWidget):
     def _save_pin(self, pin_hash: str) -> None:
         try:
             self.settings = save_settings(self.settings, {"admin": {"pin_hash": pin_hash}})
-            self.pin_save_error = ""
             self._log_admin("pin_set", "")
         except (OSError, SettingsError) as exc:
             # The PIN still works until the kiosk restarts; staff see why it was not kept.
             log.error("could not save the PIN hash: %s", exc)
-            self.pin_save_error = str(exc)
             panel = self.pages[ADMIN]
             if isinstance(panel, AdminPanel):
                 panel.notice.setText(
