@@ -87,12 +87,16 @@ class VisitDriver:
         else:
             self.tap_and_wait(f"{question_id}.{value}")
 
-    def visit(self, answers: Mapping[str, object], *, lang: str = "") -> Profile:
-        """From the attract screen to the result, answering every question from `answers`."""
+    def begin(self, lang: str = "") -> None:
+        """From the attract screen (tapped, or a language chosen) through consent."""
         self.tap_and_wait(f"attract.lang.{lang}" if lang else "attract.start")
         if self.screen != CONSENT:
             raise DriverError(f"expected the consent screen, got {self.screen!r}")
         self.tap_and_wait("consent.accept")
+
+    def visit(self, answers: Mapping[str, object], *, lang: str = "") -> Profile:
+        """From the attract screen to the result, answering every question from `answers`."""
+        self.begin(lang)
         flow = self.window.flow  # type: ignore[attr-defined]
         optional = self.window.optional  # type: ignore[attr-defined]
         for screen in flow[flow.index(CONSENT) + 1 :]:

@@ -46,8 +46,7 @@ def test_todays_numbers_count_the_visits(window: KioskWindow, drive: VisitDriver
     drive.tap_and_wait("result.finish")
     drive.tap_and_wait("rating.skip")
     drive.tap_and_wait("thanks.done")
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     drive.answer("age", 50)
     window.wipe()  # abandoned at the second question
     drive.tap_and_wait("attract.start")

@@ -106,8 +106,7 @@ def test_an_error_mid_visit_is_logged_and_the_kiosk_starts_again(
         review = window.pages["review"]
         review.confirmed.disconnect()
         review.confirmed.connect(broken)
-        drive.tap_and_wait("attract.start")
-        drive.tap_and_wait("consent.accept")
+        drive.begin()
         for screen in window.flow[window.flow.index("age") : window.flow.index("review")]:
             if screen == "optional_intro":
                 drive.tap_and_wait("optional.skip_all")

@@ -31,8 +31,7 @@ EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
 
 
 def start_visit(drive: VisitDriver, answers: int = 3) -> None:
-    drive.tap_and_wait("attract.lang.en")
-    drive.tap_and_wait("consent.accept")
+    drive.begin("en")
     for screen in ("age", "job", "burden")[:answers]:
         drive.answer(screen, EXAMPLE[screen])
 

@@ -71,8 +71,7 @@ def test_each_optional_question_can_be_declined(window: KioskWindow, drive: Visi
 
 
 def test_progress_counts_the_questions(window: KioskWindow, drive: VisitDriver) -> None:
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     assert drive.text("header.progress") == "第 1 题 / 共 12 题"
     drive.answer("age", 38)
     assert drive.text("header.progress") == "第 2 题 / 共 12 题"
@@ -81,8 +80,7 @@ def test_progress_counts_the_questions(window: KioskWindow, drive: VisitDriver) 
 def test_back_returns_to_the_previous_question_with_its_answer(
     window: KioskWindow, drive: VisitDriver
 ) -> None:
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     drive.answer("age", 38)
     drive.answer("job", "commission")
     assert drive.screen == "burden"
@@ -108,8 +106,7 @@ def test_review_edits_one_answer_and_returns(
     # Start again, this time changing an answer from the review.
     window.wipe()
     answers = dict(EXAMPLE)
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     for screen in window.flow[window.flow.index("age") : window.flow.index("review")]:
         if screen == "optional_intro":
             drive.tap_and_wait("nav.next")
@@ -133,8 +130,7 @@ def test_review_edits_one_answer_and_returns(
 def test_switching_language_mid_visit_keeps_every_answer(
     window: KioskWindow, drive: VisitDriver
 ) -> None:
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     drive.answer("age", 38)
     drive.answer("job", "regular_income")
     assert "您的家庭负担是？" in visible_texts(window)
@@ -150,8 +146,7 @@ def test_switching_language_mid_visit_keeps_every_answer(
 
 
 def test_number_pad_refuses_out_of_range_values(window: KioskWindow, drive: VisitDriver) -> None:
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     next_button = drive.widget("nav.next")
     assert not next_button.isEnabled()
     drive.type_number("age", 150)
@@ -175,8 +170,7 @@ def test_number_pad_refuses_out_of_range_values(window: KioskWindow, drive: Visi
 
 
 def test_the_loss_question_shows_the_money(window: KioskWindow, drive: VisitDriver) -> None:
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     for screen in window.flow[window.flow.index("age") : window.flow.index("loss_tolerance_pct")]:
         drive.answer(screen, EXAMPLE[screen])
     drive.type_number("loss_tolerance_pct", 12)
@@ -205,8 +199,7 @@ def test_a_double_tap_cannot_skip_a_question(make_window: MakeWindow, qtbot: QtB
     window = make_window()  # the real highlight delay
     drive = VisitDriver(window)
     assert pages.HIGHLIGHT_MS > 0
-    drive.tap_and_wait("attract.start")
-    drive.tap_and_wait("consent.accept")
+    drive.begin()
     drive.answer("age", 38)
     option = drive.widget("job.regular_income")
     assert isinstance(option, QPushButton)
