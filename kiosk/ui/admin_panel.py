@@ -12,7 +12,6 @@ from PySide6.QtCore import QRectF, Qt, Signal, qVersion
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import __version__
 from kiosk.diagnostics import write_diagnostics
-from kiosk.engine import LANGS, Questionnaire
+from kiosk.engine import Questionnaire
 from kiosk.i18n import language_names
 from kiosk.printing import print_pdf, printer_names, queue_state, resolve_printer
 from kiosk.settings import Settings
@@ -561,4 +560,4 @@ def _ignore(_value: object) -> None:
     pass
 
 
-__all__ = ["LANGS", "AdminPanel", "QFrame"]
+__all__ = ["AdminPanel"]

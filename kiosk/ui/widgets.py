@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.app import ACCENT, INK, LINE, MUTED
+from kiosk.ui.app import INK, MUTED
 
 BAND_FILLS = ["#E3ECF4", "#B9CCE0", "#8AAACB", "#5A83AD", "#2E5A88"]
 CLASS_FILLS = ["#D6E4F0", "#7FA3C6", "#244B75"]
@@ -217,8 +217,7 @@ class Swatch(QWidget):
 
 
 __all__ = [
-    "ACCENT",
-    "LINE",
+    "BAND_FILLS",
     "AllocationChart",
     "Gauge",
     "NumberPad",
