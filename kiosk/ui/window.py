@@ -531,12 +531,9 @@ class KioskWindow(QWidget):
             self.next_button.setEnabled(page.valid_value() is not None)
         else:
             self.next_button.setEnabled(screen == OPTIONAL_INTRO)
-        for code, choice in self.lang_buttons.items():
-            choice.setProperty("current", "true" if code == self.lang.lang else "false")
-            restyle(choice)
         self.large_button.setProperty("current", "true" if self.visit.large_text else "false")
         restyle(self.large_button)
-        self._retranslate_chrome()
+        self._retranslate_chrome()  # also marks the current language's button
         self.corner.raise_()
 
     def _retranslate_chrome(self) -> None:
