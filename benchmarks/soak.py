@@ -56,7 +56,7 @@ from pathlib import Path  # noqa: E402
 import PySide6  # noqa: E402
 
 from kiosk.engine import default_resources_dir, score  # noqa: E402
-from kiosk.storage import Outbox  # noqa: E402
+from kiosk.storage.outbox import Outbox  # noqa: E402
 from kiosk.storage.sessions import DB_FILE  # noqa: E402
 from kiosk.ui import main_window, pages  # noqa: E402
 from kiosk.ui.app import ensure_app  # noqa: E402

@@ -17,16 +17,10 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from kiosk import __version__
-from kiosk.engine import (
-    LANGS,
-    AnswerError,
-    DataError,
-    KioskError,
-    Questionnaire,
-    load_questionnaire,
-    score,
-)
+from kiosk import __version__, engine
+from kiosk.engine.errors import AnswerError, DataError, KioskError
+from kiosk.engine.resources import LANGS
+from kiosk.files import write_atomic
 from kiosk.i18n import translations
 from kiosk.settings import (
     Settings,
@@ -35,7 +29,7 @@ from kiosk.settings import (
     default_settings,
     load_settings,
 )
-from kiosk.storage import SheetNumberError, write_atomic
+from kiosk.storage.sheet_numbers import SheetNumberError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -236,14 +230,8 @@ def _cmd_start(args: argparse.Namespace) -> int:
             "run it on the kiosk's screen, or under a virtual one: xvfb-run kiosk"
         )
     # A bad settings file is shown on the staff-facing error screen, not here.
-    try:
-        settings = load_settings(getattr(args, "settings", None))
-    except SettingsError:
-        settings = default_settings()
-    from kiosk.logs import setup_logging  # noqa: PLC0415
     from kiosk.ui import run  # noqa: PLC0415 - Qt only for the commands that show screens
 
-    setup_logging(settings.data_path)
     return run(args)
 
 
@@ -288,17 +276,17 @@ def _cmd_score(args: argparse.Namespace) -> int:
     # Scoring uses no setting: only a file given with --settings is read (and must be valid).
     if getattr(args, "settings", None) is not None:
         _settings(args)
-    questionnaire = load_questionnaire()
+    questionnaire = engine.load_questionnaire()
     if args.answers is not None:
         label = "standard input" if args.answers == "-" else args.answers
         text = _read_text(args.answers, label)
-        profile = score(questionnaire, _parse_json(text, label))
+        profile = engine.score(questionnaire, _parse_json(text, label))
         _print_json(profile.to_json_dict(), sys.stdout)
         return EXIT_OK
     return _score_batch(questionnaire, args.batch)
 
 
-def _score_batch(questionnaire: Questionnaire, source: str) -> int:
+def _score_batch(questionnaire: engine.Questionnaire, source: str) -> int:
     label = "standard input" if source == "-" else source
     out = sys.stdout
     # Every line starts with the same questionnaire object: encode it once.
@@ -309,7 +297,7 @@ def _score_batch(questionnaire: Questionnaire, source: str) -> int:
     try:
         for number, line in _numbered_lines(stream):
             try:
-                profile = score(questionnaire, _parse_json(line, "the line"))
+                profile = engine.score(questionnaire, _parse_json(line, "the line"))
             except (AnswerError, InputError) as exc:
                 out.flush()
                 return _fail(f"line {number}: {exc}")
@@ -340,9 +328,9 @@ def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    questionnaire = load_questionnaire()
+    questionnaire = engine.load_questionnaire()
     label = "standard input" if args.answers == "-" else args.answers
-    profile = score(questionnaire, _parse_json(_read_text(args.answers, label), label))
+    profile = engine.score(questionnaire, _parse_json(_read_text(args.answers, label), label))
     out: Path = args.out
     if out.is_dir():
         raise InputError(f"{out}: is a folder; expected a .pdf file name for --out")
@@ -371,7 +359,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_check_config(args: argparse.Namespace) -> int:
     problems: list[str] = []
-    checks: list[Callable[[], object]] = [load_questionnaire]
+    checks: list[Callable[[], object]] = [engine.load_questionnaire]
     checks += [partial(translations, lang) for lang in LANGS]
     for check in checks:
         try:

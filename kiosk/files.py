@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -14,6 +13,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     Raises OSError (and leaves no temporary file) when the folder is missing, read-only
     or full; `path` is then untouched.
     """
+    import tempfile  # noqa: PLC0415 - ~1.5 ms (random, hashlib's kin) the first screen does not need
+
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.engine import default_resources_dir
+from kiosk.engine.resources import default_resources_dir
 
 FONT_FILE = "wqy-microhei.ttc"
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import functools
 import gettext
-import hashlib
 import io
 import tomllib
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.engine import LANGS, DataError, default_resources_dir
+from kiosk.engine.errors import DataError
+from kiosk.engine.resources import LANGS, default_resources_dir
 
 SOURCE_LANG = "en"
+DIGEST_SUFFIX = ".mo.crc32"
+"""Beside <lang>.mo: the checksum of the .po it was compiled from."""
 
 
 def catalogue_path(lang: str) -> Path:
@@ -30,7 +33,9 @@ def compiled_path(lang: str) -> Path:
 
 
 def _source_digest(lang: str) -> str:
-    return hashlib.sha256(catalogue_path(lang).read_bytes()).hexdigest()
+    """CRC-32 of the .po: enough to notice an edited catalogue, and cheap at start
+    (hashlib's OpenSSL would cost the first screen ~3 ms)."""
+    return f"{zlib.crc32(catalogue_path(lang).read_bytes()):08x}"
 
 
 def compile_catalogue(lang: str) -> bytes:
@@ -55,12 +60,12 @@ def write_compiled(lang: str) -> Path:
     """Write <lang>.mo and the digest of the .po it came from (`python -m kiosk.i18n`)."""
     target = compiled_path(lang)
     target.write_bytes(compile_catalogue(lang))
-    target.with_suffix(".mo.sha256").write_text(_source_digest(lang) + "\n", "utf-8")
+    target.with_suffix(DIGEST_SUFFIX).write_text(_source_digest(lang) + "\n", "utf-8")
     return target
 
 
 def compiled_is_current(lang: str) -> bool:
-    digest = compiled_path(lang).with_suffix(".mo.sha256")
+    digest = compiled_path(lang).with_suffix(DIGEST_SUFFIX)
     try:
         return digest.read_text("utf-8").strip() == _source_digest(lang)
     except OSError:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk.report import SheetHeader
 from kiosk.settings import Settings
-from kiosk.storage import next_sheet_number
+from kiosk.storage.sheet_numbers import next_sheet_number
 
 
 def new_header(settings: Settings, now: datetime | None = None) -> SheetHeader:

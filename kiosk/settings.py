@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from kiosk.engine import LANGS, KioskError, default_resources_dir
-from kiosk.engine.errors import show_value
+from kiosk.engine.errors import KioskError, show_value
+from kiosk.engine.resources import LANGS, default_resources_dir
 from kiosk.files import write_atomic
 
 APP_NAME: Final = "branch-risk-kiosk"

@@ -235,7 +235,7 @@ def test_unexpected_failure_exits_1_with_details_in_the_log(
     def explode(*_: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "score", explode)
+    monkeypatch.setattr(cli.engine, "score", explode)
     assert cli.main(["score", "--answers", str(WORKED_EXAMPLE)]) == 1
     out, err = capsys.readouterr()
     assert out == ""

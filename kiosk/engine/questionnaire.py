@@ -18,16 +18,18 @@ from types import MappingProxyType
 from typing import Final, Literal, Protocol, TypeVar
 
 from kiosk.engine.errors import DataError, show_value
+from kiosk.engine.resources import (
+    LANGS,
+    QUESTIONNAIRE_FILE,
+    TABLES_FILE,
+    default_resources_dir,
+)
 
-LANGS: Final = ("zh_CN", "en")
-Lang = Literal["zh_CN", "en"]
 SCORED_SECTIONS: Final = ("capacity", "attitude")
 SECTIONS: Final = ("capacity", "attitude", "life_cycle", "segment")
 RISK_CLASS_IDS: Final = ("low_risk", "medium_risk", "high_risk")
 LIFE_CYCLE_QUESTIONS: Final = ("marital", "children", "employment")
 SEGMENT_QUESTIONS: Final = ("capital", "activity")
-QUESTIONNAIRE_FILE: Final = "questionnaire.toml"
-TABLES_FILE: Final = "tables.toml"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
@@ -364,15 +366,6 @@ def _by_id(items: Iterable[_T], item_id: str) -> _T:
 
 
 # ---------------------------------------------------------------------- loading
-
-
-def default_resources_dir() -> Path:
-    """`resources/` beside the package in a checkout, or inside it when installed."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package.parent / "resources", package / "resources"):
-        if (candidate / QUESTIONNAIRE_FILE).is_file():
-            return candidate
-    return package.parent / "resources"
 
 
 def load_questionnaire(resources: Path | None = None) -> Questionnaire:

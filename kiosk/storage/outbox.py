@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kiosk.engine import KioskError
+from kiosk.engine.errors import KioskError
 from kiosk.files import write_atomic
 
 OUTBOX = "outbox"

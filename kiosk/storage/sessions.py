@@ -16,8 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.engine import KioskError, Profile
+from kiosk.engine.errors import KioskError
+
+if TYPE_CHECKING:
+    from kiosk.engine import Profile
 
 DB_FILE = "sessions.sqlite3"
 OUTCOMES = ("printed", "exported", "print_failed", "completed", "declined", "abandoned")

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from kiosk.engine import KioskError
+from kiosk.engine.errors import KioskError
 
 COUNTER_FILE = "sheet_numbers.json"
 LOCK_FILE = ".sheet_numbers.lock"

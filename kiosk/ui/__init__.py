@@ -1,63 +1,96 @@
-"""The touch screens (PySide6 Widgets). `main_window()` is the entry point tests drive."""
+"""The touch screens (PySide6 Widgets).
+
+`open_window()` is how the kiosk starts: the attract screen is painted first and the rest
+of the kiosk (the questionnaire, the session log, every other screen) is built right
+after that first paint. `main_window()` builds everything at once, for tests and tools.
+This package imports only what the first screen needs (see KioskWindow).
+"""
 
 from __future__ import annotations
 
 import argparse
 import signal
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from kiosk.engine import DataError, load_questionnaire
-from kiosk.settings import SettingsError, load_settings
-from kiosk.storage import SessionLog, StorageError
-from kiosk.storage.sessions import DB_FILE
+from kiosk.engine.errors import DataError
+from kiosk.logs import setup_logging
+from kiosk.settings import SettingsError, default_settings, load_settings
 from kiosk.ui.app import ensure_app, load_font
 from kiosk.ui.crash import CrashGuard, enable_fault_log
+from kiosk.ui.window import KioskWindow, StartupErrorWindow
+
+WINDOW_SIZE = (1280, 800)
+"""The size of the window outside lockdown (demos and development)."""
 
 
-def main_window(settings_path: Path | None = None, *, lockdown: bool = False) -> QWidget:
-    """The top-level kiosk widget, not shown (a QApplication must exist).
-
-    With settings or data that cannot be used, a staff-facing error window naming the
-    file, key and value instead: the kiosk never starts with a half-read file.
-    """
-    from kiosk.ui.window import KioskWindow, StartupErrorWindow  # noqa: PLC0415
-
+def first_stage(settings_path: Path | None = None, *, lockdown: bool = False) -> QWidget:
+    """The kiosk window with only its attract screen (not shown; see KioskWindow), or the
+    staff-facing error window when the settings or the screen font cannot be used."""
     app = ensure_app()
     try:
         load_font(app)  # also when a test framework made the application
         settings = load_settings(settings_path)
-        questionnaire = load_questionnaire()
-        sessions = SessionLog(settings.data_path / DB_FILE)
-        sessions.purge(settings.storage.retention_days, datetime.now())
     except (SettingsError, DataError) as exc:
         return StartupErrorWindow(list(exc.problems))
-    except StorageError as exc:
-        return StartupErrorWindow([str(exc)])
-    return KioskWindow(settings, questionnaire, sessions, lockdown=lockdown)
+    return KioskWindow(settings, lockdown=lockdown)
 
 
-def run(args: argparse.Namespace) -> int:
-    """`kiosk` / `kiosk --lockdown`: show the window and run until staff exit."""
+def main_window(settings_path: Path | None = None, *, lockdown: bool = False) -> QWidget:
+    """The whole kiosk window, not shown (a QApplication must exist).
+
+    With settings or data that cannot be used, a staff-facing error window naming the
+    file, key and value instead: the kiosk never starts with a half-read file.
+    """
+    window = first_stage(settings_path, lockdown=lockdown)
+    if isinstance(window, KioskWindow):
+        problems = window.complete()
+        if problems:
+            return window.give_up(problems)
+    return window
+
+
+def open_window(
+    settings_path: Path | None = None,
+    *,
+    lockdown: bool = False,
+    size: tuple[int, int] = WINDOW_SIZE,
+) -> QWidget:
+    """Show the kiosk as it starts for real: full screen in lockdown, else a window of
+    `size`. The attract screen is painted first; the second stage follows in the event
+    loop (or at once, should a client tap before it ran)."""
     app = ensure_app()
-    window = main_window(getattr(args, "settings", None), lockdown=bool(args.lockdown))
-    recover = getattr(window, "recover", None)
-    if recover is not None:
-        CrashGuard(recover).install()
-        settings = window.settings  # type: ignore[attr-defined]
-        enable_fault_log(settings.data_path / "logs")
-    if args.lockdown:
+    window = first_stage(settings_path, lockdown=lockdown)
+    if isinstance(window, KioskWindow):
+        window.on_first_paint = window.ensure_ready
+    if lockdown:
         # Cover the whole screen even where no window manager honours "full screen".
         screen = app.primaryScreen()
         if screen is not None:
             window.setGeometry(screen.geometry())
         window.showFullScreen()
     else:
-        window.resize(1280, 800)
+        window.resize(*size)
         window.show()
+    return window
+
+
+def run(args: argparse.Namespace) -> int:
+    """`kiosk` / `kiosk --lockdown`: show the window and run until staff exit.
+
+    The log file, the crash log and the second stage start after the attract screen's
+    first paint; until then Python's messages go to standard error (the journal)."""
+    app = ensure_app()
+    window = open_window(getattr(args, "settings", None), lockdown=bool(args.lockdown))
+    if isinstance(window, KioskWindow):
+        window.on_first_paint = partial(_second_stage, window)
+        CrashGuard(window.recover).install()
+    else:
+        # The settings cannot be used: log next to where the defaults would keep data.
+        setup_logging(default_settings().data_path)
     # systemctl stop / restart send SIGTERM: leave the event loop so the visit in progress
     # is recorded and every write finishes (Python sees signals only between Qt events).
     signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
@@ -65,10 +98,16 @@ def run(args: argparse.Namespace) -> int:
     ticker.start(500)
     ticker.timeout.connect(lambda: None)
     status = app.exec()
-    shutdown = getattr(window, "shutdown", None)
-    if shutdown is not None:
-        shutdown()
+    if isinstance(window, KioskWindow):
+        window.shutdown()
     return status
 
 
-__all__ = ["main_window", "run"]
+def _second_stage(window: KioskWindow) -> None:
+    data = window.settings.data_path
+    setup_logging(data)
+    enable_fault_log(data / "logs")
+    window.ensure_ready()
+
+
+__all__ = ["first_stage", "main_window", "open_window", "run"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.pin import PIN_LENGTH, hash_pin, valid_pin, verify_pin
-from kiosk.ui.pages import Page
+from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.widgets import button, label
 

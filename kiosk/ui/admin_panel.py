@@ -30,13 +30,15 @@ from kiosk.engine import Questionnaire
 from kiosk.i18n import language_names
 from kiosk.printing import print_pdf, printer_names, queue_state, resolve_printer
 from kiosk.settings import Settings
-from kiosk.storage import Outbox, SessionLog, Stats
+from kiosk.storage.outbox import Outbox
+from kiosk.storage.sessions import SessionLog, Stats
 from kiosk.ui.app import INK
-from kiosk.ui.pages import Page, touch_scroll
+from kiosk.ui.page import Page
+from kiosk.ui.pages import touch_scroll
 from kiosk.ui.sheets import removable_drives
 from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import Language
-from kiosk.ui.widgets import BAND_FILLS, button, label
+from kiosk.ui.widgets import BAND_FILLS, button, label, set_state
 
 SECTIONS = ("overview", "printer", "reprint", "export", "settings")
 COUNTS = ("visits", "completed", "printed", "exported", "print_failed", "abandoned", "declined")
@@ -277,9 +279,7 @@ class AdminPanel(Page):
         self.section = section
         self.stack.setCurrentIndex(SECTIONS.index(section))
         for name, choice in self.menu.items():
-            choice.setProperty("current", "true" if name == section else "false")
-            choice.style().unpolish(choice)
-            choice.style().polish(choice)
+            set_state(choice, "current", name == section)
         refresh = {
             "overview": self._refresh_counts,
             "printer": self._refresh_printer,

@@ -11,7 +11,7 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from kiosk.engine import DataError
+from kiosk.engine.errors import DataError
 from kiosk.fonts import font_path
 
 log = logging.getLogger("kiosk.qt")

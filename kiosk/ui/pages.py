@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.engine import Profile, Question, Questionnaire
-from kiosk.i18n import in_every_language, language_names, texts
+from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import Visit
 from kiosk.ui.widgets import (
@@ -31,7 +31,7 @@ from kiosk.ui.widgets import (
     WrapButton,
     button,
     label,
-    restyle,
+    set_state,
 )
 
 HIGHLIGHT_MS = 250
@@ -68,81 +68,12 @@ def card() -> QFrame:
     return frame
 
 
-class Page(QWidget):
-    """A screen: `load(visit)` shows the visit's state; `retranslate()` renews every text."""
-
-    def __init__(self, lang: Language) -> None:
-        super().__init__()
-        self.lang = lang
-        lang.changed.connect(lambda _lang: self.retranslate())
-
-    def load(self, visit: Visit) -> None:
-        self.visit = visit
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        raise NotImplementedError
-
-
 # ---------------------------------------------------------------------- attract, consent
 
 
 def _(message: str) -> str:
     """Marks a text for the catalogue where it is translated later (in_every_language)."""
     return message
-
-
-class AttractPage(Page):
-    """The waiting screen: the whole screen is the start button; two language buttons."""
-
-    started = Signal(str)
-
-    def __init__(self, lang: Language, branch_name: str) -> None:
-        super().__init__(lang)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.start = button("attract.start")
-        self.start.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        layout.addWidget(self.start)
-        inner = QVBoxLayout(self.start)
-        inner.setContentsMargins(80, 80, 80, 80)
-        inner.setSpacing(30)
-        self.branch = label(branch_name, "title")
-        self.branch.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint_zh = label(texts("zh_CN")(_("Touch the screen to start")), "big")
-        self.hint_en = label(texts("en")(_("Touch the screen to start")), "hint")
-        self.what = label("", "help")
-        for widget in (self.branch, self.hint_zh, self.hint_en, self.what):
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        inner.addStretch(2)
-        inner.addWidget(self.branch)
-        inner.addStretch(1)
-        inner.addWidget(self.hint_zh)
-        inner.addWidget(self.hint_en)
-        inner.addWidget(self.what)
-        inner.addStretch(1)
-        languages = QHBoxLayout()
-        languages.addStretch(1)
-        self.lang_buttons = {}
-        for code, text in language_names().items():
-            choice = button(f"attract.lang.{code}", "primary", text)
-            choice.setMinimumWidth(260)
-            choice.clicked.connect(lambda _=False, code=code: self.started.emit(code))
-            self.lang_buttons[code] = choice
-            languages.addWidget(choice)
-        languages.addStretch(1)
-        inner.addLayout(languages)
-        inner.addStretch(2)
-        self.start.clicked.connect(lambda: self.started.emit(""))
-
-    def retranslate(self) -> None:
-        # Both languages at once: the client has not chosen yet.
-        self.what.setText(
-            in_every_language(
-                _("A three-minute risk questionnaire, for reference only"), separator=" · "
-            )
-        )
 
 
 class StatementPage(Page):
@@ -271,8 +202,7 @@ class ChoicePage(QuestionPage):
         current = visit.answers.get(self.question.id)
         for option_id, widget in self.options.items():
             widget.setEnabled(True)
-            widget.setProperty("chosen", "true" if option_id == current else "false")
-            restyle(widget)
+            set_state(widget, "chosen", option_id == current)
         if self.skip is not None:
             self.skip.setEnabled(True)
 
@@ -285,8 +215,7 @@ class ChoicePage(QuestionPage):
         # One tap only: a second tap (or a double tap) cannot skip the next screen.
         for oid, widget in self.options.items():
             widget.setEnabled(False)
-            widget.setProperty("chosen", "true" if oid == option_id else "false")
-            restyle(widget)
+            set_state(widget, "chosen", oid == option_id)
         if self.skip is not None:
             self.skip.setEnabled(False)
         emit: Callable[[], None] = lambda: self.answered.emit(self.question.id, option_id)  # noqa: E731

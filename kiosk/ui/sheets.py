@@ -14,7 +14,7 @@ from PySide6.QtCore import QStorageInfo
 from kiosk.engine import Profile, Questionnaire
 from kiosk.printing import PrintOutcome, print_pdf
 from kiosk.settings import Settings
-from kiosk.storage import Outbox, OutboxError
+from kiosk.storage.outbox import Outbox, OutboxError
 
 log = logging.getLogger("kiosk.sheets")
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.engine import Text
 from kiosk.i18n import texts
+
+if TYPE_CHECKING:
+    from kiosk.engine import Text
 
 
 class Language(QObject):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from kiosk.engine import Profile, Questionnaire
-from kiosk.ui.sheets import Sheet
+if TYPE_CHECKING:
+    from kiosk.engine import Profile, Questionnaire
+    from kiosk.ui.sheets import Sheet
 
 ATTRACT = "attract"
 PRINTING = "printing"

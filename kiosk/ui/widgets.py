@@ -44,8 +44,16 @@ def label(text: str = "", role: str = "", name: str = "", *, wrap: bool = True) 
     return widget
 
 
-def restyle(widget: QWidget) -> None:
-    """Re-apply the style sheet after a dynamic property changed."""
+def set_state(widget: QWidget, name: str, on: bool) -> None:
+    """Set a "true"/"false" property the style sheet selects on (chosen, current), and
+    re-apply the style sheet to the widget and its labels only when the value changed
+    (a widget not yet shown is styled when it is)."""
+    value = "true" if on else "false"
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return  # styled when first shown, with the value set now
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
@@ -225,5 +233,5 @@ __all__ = [
     "WrapButton",
     "button",
     "label",
-    "restyle",
+    "set_state",
 ]

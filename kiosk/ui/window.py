@@ -2,6 +2,13 @@
 
 The window owns the visit (kiosk.ui.visit.Visit) and the flow between screens; pages only
 show the visit and report what the client did; the engine computes the result.
+
+It is built in two stages so that the lobby sees the attract screen as soon as possible
+(issue 5's cold-start goal): the constructor builds the chrome and the attract screen from
+the settings alone, and `complete()` loads the questionnaire and the session log and
+builds every other screen. This module therefore imports at module level only what the
+first stage needs; the modules of the second stage are imported by `complete()` and by
+the few handlers that can only run after it.
 """
 
 from __future__ import annotations
@@ -9,9 +16,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -22,40 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.engine import AnswerError, Questionnaire, score
+from kiosk import engine
+from kiosk.engine.errors import AnswerError, DataError
 from kiosk.i18n import in_every_language, language_names
 from kiosk.settings import Settings, SettingsError, save_settings
-from kiosk.storage import SessionLog, VisitRecord
-from kiosk.ui.admin import CornerTaps, PinGuard, PinPage
-from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.app import screen_scale, style_sheet
+from kiosk.ui.attract import AttractPage
 from kiosk.ui.idle import CountdownOverlay, IdleWatcher
-from kiosk.ui.pages import (
-    AttractPage,
-    ChoicePage,
-    ConsentPage,
-    MessagePage,
-    NumberPage,
-    OptionalIntroPage,
-    Page,
-    PrintingPage,
-    QuestionPage,
-    RatingPage,
-    ResultPage,
-    ReviewPage,
-    ThanksPage,
-)
-from kiosk.ui.sheets import (
-    ExportResult,
-    PrintResult,
-    Sheet,
-    export_sheet,
-    make_sheet,
-    print_sheet,
-    removable_drives,
-)
-from kiosk.ui.speech import Speaker
-from kiosk.ui.tasks import Tasks
+from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import (
     ATTRACT,
@@ -70,7 +52,17 @@ from kiosk.ui.visit import (
     Visit,
     flow,
 )
-from kiosk.ui.widgets import button, label, restyle
+from kiosk.ui.widgets import button, label, set_state
+
+if TYPE_CHECKING:
+    from kiosk.engine import Questionnaire
+    from kiosk.storage.sessions import SessionLog
+    from kiosk.ui.admin import CornerTaps, PinGuard, PinPage
+    from kiosk.ui.admin_panel import AdminPanel
+    from kiosk.ui.pages import MessagePage, PrintingPage, QuestionPage
+    from kiosk.ui.sheets import ExportResult, PrintResult, Sheet
+    from kiosk.ui.speech import Speaker
+    from kiosk.ui.tasks import Tasks
 
 log = logging.getLogger("kiosk.ui")
 
@@ -82,30 +74,26 @@ PURGE_EVERY_MS = 24 * 3600 * 1000
 
 
 class KioskWindow(QWidget):
-    def __init__(
-        self,
-        settings: Settings,
-        questionnaire: Questionnaire,
-        sessions: SessionLog,
-        *,
-        lockdown: bool,
-    ) -> None:
+    def __init__(self, settings: Settings, *, lockdown: bool) -> None:
+        """The first stage: the chrome and the attract screen, from the settings alone.
+
+        `complete()` must follow before a visit can start (tapping the attract screen or
+        the admin corner calls it if it has not run yet)."""
         super().__init__()
-        self.sessions = sessions
-        self.tasks = Tasks()
-        self.speaker = Speaker()
         self.setObjectName("kiosk")
         self.settings = settings
-        self.questionnaire = questionnaire
         self.lockdown = lockdown
         self.allow_close = not lockdown
-        self.flow = flow(questionnaire)
-        self.scored = [q.id for q in questionnaire.questions if q.scored]
-        self.optional = [q.id for q in questionnaire.questions if not q.scored]
-        self.visit: Visit  # made by wipe(), below
+        self.ready = False
+        self.on_first_paint: Callable[[], object] | None = None
+        """Called once, after the window's first paint (the staged start runs complete())."""
+        self.startup_error: QWidget | None = None
+        # Until complete(): no questions; the attract screen is the whole flow.
+        self.flow: tuple[str, ...] = (ATTRACT,)
+        self.scored: list[str] = []
+        self.optional: list[str] = []
+        self.question_pages: dict[str, QuestionPage] = {}
         self.lang = Language(settings.kiosk.language)
-        self.corner_taps = CornerTaps()
-        self.pin_guard = PinGuard(settings.admin.pin_hash)
         self.before_admin = ATTRACT
         self.scale = 1.0
         self.sized = False
@@ -116,13 +104,6 @@ class KioskWindow(QWidget):
             self.setWindowFlags(
                 Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
             )
-        self._build()
-        self.lang.changed.connect(lambda _lang: self._retranslate_chrome())
-        self.wipe()
-
-    # ------------------------------------------------------------------ building
-
-    def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -130,9 +111,89 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         layout.addWidget(self._footer())
-        self.pages: dict[str, Page] = {}
-        attract = AttractPage(self.lang, self.settings.branch.name)
+        attract = AttractPage(self.lang, settings.branch.name)
         attract.started.connect(self._start)
+        self.pages: dict[str, Page] = {ATTRACT: attract}
+        self.stack.addWidget(attract)
+        self.corner = button("admin.corner")
+        self.corner.setParent(self)
+        self.corner.setFixedSize(CORNER_SIZE, CORNER_SIZE)
+        self.corner.clicked.connect(self._corner_tapped)
+        self.overlay = CountdownOverlay(self, self.lang)
+        self.idle = IdleWatcher(
+            self.overlay,
+            settings.kiosk.idle_timeout_s,
+            settings.kiosk.idle_countdown_s,
+            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN, PRINTING),
+        )
+        self.idle.expired.connect(self.wipe)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.lang.changed.connect(lambda _lang: self._retranslate_chrome())
+        self.visit = self._new_visit()
+        attract.load(self.visit)
+        self._update_chrome()
+
+    # ------------------------------------------------------------------ building
+
+    def complete(self) -> list[str]:
+        """The second stage: load the questionnaire and the session log, build every other
+        screen and start a visit at the attract screen. Runs once; returns the problems
+        that keep the kiosk from working (the window is then unusable), else []."""
+        if self.ready:
+            return []
+        from kiosk.storage.sessions import DB_FILE, SessionLog, StorageError  # noqa: PLC0415 - 2nd stage
+        from kiosk.ui.speech import Speaker  # noqa: PLC0415
+        from kiosk.ui.tasks import Tasks  # noqa: PLC0415
+
+        try:
+            questionnaire = engine.load_questionnaire()
+            sessions = SessionLog(self.settings.data_path / DB_FILE)
+            sessions.purge(self.settings.storage.retention_days, datetime.now())
+        except DataError as exc:
+            return list(exc.problems)
+        except StorageError as exc:
+            return [str(exc)]
+        self.questionnaire: Questionnaire = questionnaire
+        self.sessions: SessionLog = sessions
+        self.tasks: Tasks = Tasks()
+        self.speaker: Speaker = Speaker()
+        self.flow = flow(questionnaire)
+        self.scored = [q.id for q in questionnaire.questions if q.scored]
+        self.optional = [q.id for q in questionnaire.questions if not q.scored]
+        self._build_screens()
+        # Old session records went above and then go once a day.
+        self.thanks_timer = QTimer(self)
+        self.thanks_timer.setSingleShot(True)
+        self.thanks_timer.setInterval(THANKS_MS)
+        self.thanks_timer.timeout.connect(self._thanks_over)
+        self.purge_timer = QTimer(self)
+        self.purge_timer.setInterval(PURGE_EVERY_MS)
+        self.purge_timer.timeout.connect(self.purge)
+        self.purge_timer.start()
+        self.ready = True
+        self.wipe()
+        return []
+
+    def _build_screens(self) -> None:
+        from kiosk.ui.admin import CornerTaps, PinGuard, PinPage  # noqa: PLC0415 - second stage
+        from kiosk.ui.admin_panel import AdminPanel  # noqa: PLC0415
+        from kiosk.ui.pages import (  # noqa: PLC0415
+            ChoicePage,
+            ConsentPage,
+            MessagePage,
+            NumberPage,
+            OptionalIntroPage,
+            PrintingPage,
+            RatingPage,
+            ResultPage,
+            ReviewPage,
+            ThanksPage,
+        )
+
+        self.corner_taps: CornerTaps = CornerTaps()
+        self.pin_guard: PinGuard = PinGuard(self.settings.admin.pin_hash)
         consent = ConsentPage(self.lang)
         consent.accepted.connect(lambda: self.show_screen(self.scored[0]))
         consent.declined.connect(self._declined)
@@ -145,19 +206,19 @@ class KioskWindow(QWidget):
         result.printing.connect(self._print)
         result.exporting.connect(self._export)
         result.finished.connect(lambda: self.show_screen(RATING))
-        self.message = MessagePage(self.lang)
+        self.message: MessagePage = MessagePage(self.lang)
         self.message.done.connect(lambda: self.show_screen(RESULT))
         self.message.retried.connect(self._print)
-        self.printing_page = PrintingPage(self.lang)
+        self.printing_page: PrintingPage = PrintingPage(self.lang)
         rating = RatingPage(self.lang)
         rating.rated.connect(self._rated)
         thanks = ThanksPage(self.lang)
         thanks.done.connect(self.wipe)
-        self.pin_page = PinPage(self.lang, self.pin_guard)
+        self.pin_page: PinPage = PinPage(self.lang, self.pin_guard)
         self.pin_page.unlocked.connect(self._unlocked)
         self.pin_page.cancelled.connect(lambda: self.show_screen(self.before_admin))
         self.pin_page.pin_set.connect(self._save_pin)
-        admin = AdminPanel(
+        self.admin_panel: AdminPanel = AdminPanel(
             self.lang,
             self.questionnaire,
             tasks=self.tasks,
@@ -165,12 +226,11 @@ class KioskWindow(QWidget):
             settings=lambda: self.settings,
             save=lambda changes: save_settings(self.settings, changes),
         )
-        admin.back.connect(self.wipe)
-        admin.exit_requested.connect(self.exit_to_desktop)
-        admin.change_pin.connect(self._change_pin)
-        admin.settings_saved.connect(self._settings_saved)
+        self.admin_panel.back.connect(self.wipe)
+        self.admin_panel.exit_requested.connect(self.exit_to_desktop)
+        self.admin_panel.change_pin.connect(self._change_pin)
+        self.admin_panel.settings_saved.connect(self._settings_saved)
         screens: dict[str, Page] = {
-            ATTRACT: attract,
             CONSENT: consent,
             OPTIONAL_INTRO: intro,
             REVIEW: review,
@@ -180,7 +240,7 @@ class KioskWindow(QWidget):
             RATING: rating,
             THANKS: thanks,
             PIN: self.pin_page,
-            ADMIN: admin,
+            ADMIN: self.admin_panel,
         }
         for question in self.questionnaire.questions:
             question_page: QuestionPage
@@ -193,33 +253,39 @@ class KioskWindow(QWidget):
             question_page.speak.connect(lambda text: self.speaker.say(text, self.lang.lang))
             question_page.speaker.setVisible(self.speaker.available)
             screens[question.id] = question_page
+            self.question_pages[question.id] = question_page
         for name, page in screens.items():
             self.pages[name] = page
             self.stack.addWidget(page)
-        self.corner = button("admin.corner")
-        self.corner.setParent(self)
-        self.corner.setFixedSize(CORNER_SIZE, CORNER_SIZE)
-        self.corner.clicked.connect(self._corner_tapped)
-        self.overlay = CountdownOverlay(self, self.lang)
-        self.idle = IdleWatcher(
-            self.overlay,
-            self.settings.kiosk.idle_timeout_s,
-            self.settings.kiosk.idle_countdown_s,
-            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN, PRINTING),
-        )
-        self.idle.expired.connect(self.wipe)
-        # Old session records go at start (main_window) and then once a day.
-        self.thanks_timer = QTimer(self)
-        self.thanks_timer.setSingleShot(True)
-        self.thanks_timer.setInterval(THANKS_MS)
-        self.thanks_timer.timeout.connect(self._thanks_over)
-        self.purge_timer = QTimer(self)
-        self.purge_timer.setInterval(PURGE_EVERY_MS)
-        self.purge_timer.timeout.connect(self.purge)
-        self.purge_timer.start()
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
+        self.corner.raise_()
+
+    def ensure_ready(self) -> bool:
+        """complete() if it has not run. On problems the staff-facing error window takes
+        this window's place (the staged start painted the attract screen before the data
+        was read)."""
+        if self.ready:
+            return True
+        problems = self.complete()
+        if problems:
+            self.give_up(problems)
+        return not problems
+
+    def give_up(self, problems: list[str]) -> QWidget:
+        """Close this window for good; return the error window naming the problems, shown
+        where this window was if it was on screen (else for the caller to show)."""
+        log.error("the kiosk cannot start: %s", "; ".join(problems))
+        error = StartupErrorWindow(problems)
+        self.startup_error = error
+        if self.isVisible():
+            error.setWindowFlags(self.windowFlags())
+            error.setGeometry(self.geometry())
+            if self.isFullScreen():
+                error.showFullScreen()
+            else:
+                error.show()
+        self.allow_close = True
+        self.close()
+        return error
 
     def _header(self) -> QFrame:
         self.header = QFrame()
@@ -269,10 +335,11 @@ class KioskWindow(QWidget):
     def wipe(self) -> None:
         """End the visit: nothing of it survives (answers, language, text size, pages);
         the session log keeps its record (ids, scores, outcome; nothing about the person)."""
+        if not self.ready:
+            return  # nothing to end: no visit can start before complete()
         self.idle.stop()
         self.pin_page.close_pad()
-        if hasattr(self, "visit"):
-            self._record(self.visit)
+        self._record(self.visit)
         self.visit = self._new_visit()
         self.lang.set(self.visit.lang)
         self._apply_text_size()
@@ -307,6 +374,8 @@ class KioskWindow(QWidget):
             self.wipe()
 
     def _start(self, lang: str) -> None:
+        if not self.ensure_ready():
+            return
         if lang:
             self.set_language(lang)
         self.visit.started_at = datetime.now()
@@ -329,7 +398,7 @@ class KioskWindow(QWidget):
 
     def _confirm(self) -> None:
         try:
-            self.visit.profile = score(self.questionnaire, self.visit.answers)
+            self.visit.profile = engine.score(self.questionnaire, self.visit.answers)
         except AnswerError as exc:
             # Cannot happen through the screens; if it does, ask that question again.
             log.error("review could not be scored: %s", exc)
@@ -347,12 +416,16 @@ class KioskWindow(QWidget):
 
     def _sheet_work(self) -> Callable[[], Sheet]:
         """The visit's sheet, made in the worker from what the screen holds now."""
+        from kiosk.ui.sheets import make_sheet  # noqa: PLC0415 - second stage
+
         visit, settings, questionnaire = self.visit, self.settings, self.questionnaire
         profile, lang, existing = visit.profile, visit.lang, visit.sheet
         assert profile is not None
         return lambda: make_sheet(questionnaire, profile, settings, lang, existing)
 
     def _print(self) -> None:
+        from kiosk.ui.sheets import print_sheet  # noqa: PLC0415 - second stage
+
         visit, make = self.visit, self._sheet_work()
         printer = self.settings.printing.printer
         visit.print_tries += 1
@@ -417,6 +490,8 @@ class KioskWindow(QWidget):
         self.show_screen(MESSAGE)
 
     def _export(self) -> None:
+        from kiosk.ui.sheets import export_sheet, removable_drives  # noqa: PLC0415
+
         visit, make = self.visit, self._sheet_work()
         self.printing_page.start("export")
         self.show_screen(PRINTING)
@@ -451,6 +526,8 @@ class KioskWindow(QWidget):
 
     def _record(self, visit: Visit) -> None:
         """Keep the ended visit in the session log (in the worker, like every write)."""
+        from kiosk.storage.sessions import VisitRecord  # noqa: PLC0415 - second stage
+
         if visit.at == ATTRACT and not visit.declined:
             return  # nobody started
         if visit.outcome:
@@ -488,8 +565,8 @@ class KioskWindow(QWidget):
 
     def go_next(self) -> None:
         screen = self.visit.screen
-        page = self.pages[screen]
-        if isinstance(page, QuestionPage):
+        page = self.question_pages.get(screen)
+        if page is not None:
             value = page.valid_value()
             if value is None:
                 return
@@ -516,23 +593,23 @@ class KioskWindow(QWidget):
         self._update_chrome()
 
     def _validity(self, valid: bool) -> None:
-        if isinstance(self.pages.get(self.visit.screen), NumberPage):
+        page = self.question_pages.get(self.visit.screen)
+        if page is not None and page.question.kind == "number":
             self.next_button.setEnabled(valid)
 
     def _update_chrome(self) -> None:
         screen = self.visit.screen
-        page = self.pages[screen]
-        in_questions = isinstance(page, QuestionPage) or screen in (OPTIONAL_INTRO, REVIEW)
+        page = self.question_pages.get(screen)
+        in_questions = page is not None or screen in (OPTIONAL_INTRO, REVIEW)
         self.header.setVisible(screen != ATTRACT)
         self.footer.setVisible(in_questions)
         self.back_button.setVisible(in_questions)
         self.next_button.setVisible(in_questions and screen != REVIEW)
-        if isinstance(page, QuestionPage):
+        if page is not None:
             self.next_button.setEnabled(page.valid_value() is not None)
         else:
             self.next_button.setEnabled(screen == OPTIONAL_INTRO)
-        self.large_button.setProperty("current", "true" if self.visit.large_text else "false")
-        restyle(self.large_button)
+        set_state(self.large_button, "current", self.visit.large_text)
         self._retranslate_chrome()  # also marks the current language's button
         self.corner.raise_()
 
@@ -557,12 +634,13 @@ class KioskWindow(QWidget):
         self.next_button.setText(_("Next ›"))
         self.large_button.setText(_("Larger text"))
         for code, choice in self.lang_buttons.items():
-            choice.setProperty("current", "true" if code == self.lang.lang else "false")
-            restyle(choice)
+            set_state(choice, "current", code == self.lang.lang)
 
     # ------------------------------------------------------------------ staff
 
     def _corner_tapped(self) -> None:
+        if not self.ensure_ready():
+            return
         if self.corner_taps.tap() and self.visit.screen not in (PIN, ADMIN):
             self.before_admin = self.visit.screen
             self.show_screen(PIN)
@@ -574,11 +652,9 @@ class KioskWindow(QWidget):
         except (OSError, SettingsError) as exc:
             # The PIN still works until the kiosk restarts; staff see why it was not kept.
             log.error("could not save the PIN hash: %s", exc)
-            panel = self.pages[ADMIN]
-            if isinstance(panel, AdminPanel):
-                panel.notice.setText(
-                    self.lang.gettext("The new PIN could not be saved: {reason}").format(reason=exc)
-                )
+            self.admin_panel.notice.setText(
+                self.lang.gettext("The new PIN could not be saved: {reason}").format(reason=exc)
+            )
 
     def _unlocked(self) -> None:
         self._log_admin("unlock", "")
@@ -607,6 +683,8 @@ class KioskWindow(QWidget):
 
     def recover(self) -> None:
         """After an unexpected error: end the visit (its record kept) and show the start."""
+        if not self.ready:
+            return
         self.idle.stop()
         self.printing_page.stop()
         self.wipe()
@@ -619,7 +697,7 @@ class KioskWindow(QWidget):
 
     def shutdown(self) -> None:
         """Record the visit in progress and finish every pending write (on exit)."""
-        if self.tasks.closed:
+        if not self.ready or self.tasks.closed:
             return
         self._record(self.visit)
         self.visit = self._new_visit()
@@ -642,6 +720,13 @@ class KioskWindow(QWidget):
             event.accept()  # Esc, Alt+F4 and every other key do nothing in lockdown
             return
         super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        then, self.on_first_paint = self.on_first_paint, None
+        if then is not None:
+            # After this paint has reached the screen, not inside it.
+            QTimer.singleShot(0, then)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

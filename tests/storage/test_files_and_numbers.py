@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.storage import SheetNumberError, next_sheet_number, write_atomic
+from kiosk.files import write_atomic
+from kiosk.storage.sheet_numbers import SheetNumberError, next_sheet_number
 from tests.conftest import WORKED_EXAMPLE
 from tests.helpers import run_kiosk
 
@@ -64,7 +65,7 @@ def test_numbers_survive_restarts_of_the_command(tmp_path: Path) -> None:
 def test_concurrent_processes_never_share_a_number(tmp_path: Path) -> None:
     code = (
         "import sys; from datetime import date; from pathlib import Path\n"
-        "from kiosk.storage import next_sheet_number\n"
+        "from kiosk.storage.sheet_numbers import next_sheet_number\n"
         "for _ in range(150):\n"
         "    print(next_sheet_number(Path(sys.argv[1]), '0000', date(2026, 11, 25)))\n"
     )

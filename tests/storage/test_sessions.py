@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from kiosk.engine import Questionnaire, score
-from kiosk.storage import Outbox, OutboxError, SessionLog, StorageError, VisitRecord
-from kiosk.storage.sessions import SCHEMA_VERSION
+from kiosk.storage.outbox import Outbox, OutboxError
+from kiosk.storage.sessions import SCHEMA_VERSION, SessionLog, StorageError, VisitRecord
 from tests.conftest import WORKED_EXAMPLE
 
 EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
@@ -139,7 +139,7 @@ WRITER = """
 import sys
 from datetime import datetime
 from pathlib import Path
-from kiosk.storage import SessionLog, VisitRecord
+from kiosk.storage.sessions import SessionLog, VisitRecord
 log = SessionLog(Path(sys.argv[1]))
 print("ready", flush=True)
 n = 0

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.pin import hash_pin, verify_pin
-from kiosk.storage import VisitRecord
+from kiosk.storage.sessions import VisitRecord
 from kiosk.ui import main_window
 from kiosk.ui.admin import LOCKOUT_S, CornerTaps, PinGuard
 from kiosk.ui.driver import VisitDriver, wait_until
