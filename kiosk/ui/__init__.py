@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.engine.errors import DataError
 from kiosk.logs import setup_logging
+from kiosk.memory import settle_after_start
 from kiosk.settings import SettingsError, default_settings, load_settings
 from kiosk.ui.app import ensure_app, load_font
 from kiosk.ui.crash import CrashGuard, enable_fault_log
@@ -107,7 +108,8 @@ def _second_stage(window: KioskWindow) -> None:
     data = window.settings.data_path
     setup_logging(data)
     enable_fault_log(data / "logs")
-    window.ensure_ready()
+    if window.ensure_ready():
+        settle_after_start()
 
 
 __all__ = ["first_stage", "main_window", "open_window", "run"]
