@@ -119,21 +119,10 @@ class KioskWindow(QWidget):
         self.corner.setParent(self)
         self.corner.setFixedSize(CORNER_SIZE, CORNER_SIZE)
         self.corner.clicked.connect(self._corner_tapped)
-        self.overlay = CountdownOverlay(self, self.lang)
-        self.idle = IdleWatcher(
-            self.overlay,
-            settings.kiosk.idle_timeout_s,
-            settings.kiosk.idle_countdown_s,
-            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN, PRINTING),
-        )
-        self.idle.expired.connect(self.wipe)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
         self.lang.changed.connect(lambda _lang: self._retranslate_chrome())
         self.visit = self._new_visit()
         attract.load(self.visit)
-        self._update_chrome()
+        # The chrome is laid out by the first resize (always before the first paint).
 
     # ------------------------------------------------------------------ building
 
@@ -163,6 +152,18 @@ class KioskWindow(QWidget):
         self.scored = [q.id for q in questionnaire.questions if q.scored]
         self.optional = [q.id for q in questionnaire.questions if not q.scored]
         self._build_screens()
+        # Idle time counts only off the attract screen, so it starts with the visits.
+        self.overlay = CountdownOverlay(self, self.lang)
+        self.idle = IdleWatcher(
+            self.overlay,
+            self.settings.kiosk.idle_timeout_s,
+            self.settings.kiosk.idle_countdown_s,
+            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN, PRINTING),
+        )
+        self.idle.expired.connect(self.wipe)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
         # Old session records went above and then go once a day.
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
@@ -690,9 +691,10 @@ class KioskWindow(QWidget):
         self.wipe()
 
     def exit_to_desktop(self) -> None:
-        self._log_admin("exit", "")
         self.allow_close = True
-        self.idle.stop()
+        if self.ready:
+            self._log_admin("exit", "")
+            self.idle.stop()
         self.close()
 
     def shutdown(self) -> None:
@@ -709,7 +711,7 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.allow_close:
             app = QApplication.instance()
-            if app is not None:
+            if app is not None and self.ready:
                 app.removeEventFilter(self.idle)
             event.accept()
         else:
@@ -735,7 +737,7 @@ class KioskWindow(QWidget):
         self._apply_text_size()
         self.corner.move(0, 0)
         self.corner.raise_()
-        if self.overlay.isVisible():
+        if self.ready and self.overlay.isVisible():
             self.overlay.cover()
 
 
