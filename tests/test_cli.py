@@ -276,19 +276,26 @@ def test_starting_without_a_display_says_how() -> None:
     ]
 
 
-def test_sigterm_ends_the_kiosk_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", [[], ["--lockdown"]], ids=["window", "lockdown"])
+def test_sigterm_ends_the_kiosk_cleanly(tmp_path: Path, mode: list[str]) -> None:
+    """systemctl stop/restart: also in lockdown, where closing the window is refused."""
     settings = tmp_path / "settings.toml"
     settings.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--settings", str(settings)],
+        [sys.executable, "-m", "kiosk", *mode, "--settings", str(settings)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(4)
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=30) == 0
+    try:
+        time.sleep(4)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     db = sqlite3.connect(tmp_path / "data" / "sessions.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()

@@ -94,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         setup_logging(default_settings().data_path)
     # systemctl stop / restart send SIGTERM: leave the event loop so the visit in progress
     # is recorded and every write finishes (Python sees signals only between Qt events).
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
+    # exit(), not quit(): Qt 6's quit() first asks every window to close, and a locked-down
+    # kiosk refuses, so quit() would leave it running until systemd kills it.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.exit(0))
     ticker = QTimer()
     ticker.start(500)
     ticker.timeout.connect(lambda: None)
