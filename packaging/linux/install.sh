@@ -19,7 +19,7 @@
 #   -h, --help       this text
 #
 # What it does, each step idempotent:
-#   1. apt-get: cage, Python 3 + venv, Qt's libraries (the lists of scripts/_bootstrap.sh:
+#   1. apt-get: cage, polkitd, Python 3 + venv, Qt's libraries (the lists of scripts/_bootstrap.sh:
 #      QT_LIBS, QT_WINDOW_LIBS, SPEECH_LIBS), Mesa, logind's PAM module, CUPS
 #   2. the system user `kiosk` (groups video, input, render, audio; home /home/kiosk)
 #   3. a new venv /opt/branch-risk-kiosk/venvs/<time> with SOURCE installed, checked with
@@ -108,6 +108,9 @@ PACKAGES=(
                                            # start without Xwayland (it does not depend on it)
     libgl1-mesa-dri libegl-mesa0 libgbm1   # GPU drivers for cage and Qt (EGL)
     dbus libpam-systemd                    # logind session: seat, devices, XDG_RUNTIME_DIR
+    polkitd                                # lets the session's user activate it: without it
+                                           # libseat's logind backend gets "Could not activate
+                                           # session: Permission denied" and cage never starts
     python3 python3-venv                   # Debian 12: Python 3.11
     "${QT_LIBS[@]}" "${QT_WINDOW_LIBS[@]}" # Qt from the PySide6 wheels: offscreen, xcb, wayland
     "${SPEECH_LIBS[@]}"                    # read-aloud (QtTextToSpeech → speech-dispatcher)
