@@ -8,7 +8,6 @@ walks ~88,000 objects (15-20 ms) unless they were frozen first (0.2 ms).
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import gc
 import sys
@@ -19,6 +18,8 @@ from collections.abc import Callable
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # noqa: PLC0415 - ~2 ms the first screen does not wait for
+
     try:
         # The process's own symbols: the C library the interpreter is linked against.
         trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
