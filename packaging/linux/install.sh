@@ -111,6 +111,7 @@ PACKAGES=(
     polkitd                                # lets the session's user activate it: without it
                                            # libseat's logind backend gets "Could not activate
                                            # session: Permission denied" and cage never starts
+    procps                                 # pkill: kiosk-session hands SIGTERM to the kiosk
     python3 python3-venv                   # Debian 12: Python 3.11
     "${QT_LIBS[@]}" "${QT_WINDOW_LIBS[@]}" # Qt from the PySide6 wheels: offscreen, xcb, wayland
     "${SPEECH_LIBS[@]}"                    # read-aloud (QtTextToSpeech → speech-dispatcher)
@@ -240,6 +241,8 @@ fi
 
 # ------------------------------------------------------------------ 5. the service
 say "installing /etc/systemd/system/$UNIT"
+install -d "$ROOT$PREFIX/bin"
+install -m 0755 "$HERE/kiosk-session" "$ROOT$PREFIX/bin/kiosk-session"
 install -m 0644 "$HERE/kiosk.service" "$ROOT/etc/systemd/system/$UNIT"
 # Logs that survive a reboot (journalctl -b -1 -u kiosk).
 mkdir -p "$ROOT/var/log/journal"

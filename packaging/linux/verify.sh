@@ -119,7 +119,7 @@ else
 fi
 exec_start="$(unit_values ExecStart)"
 read -r -a argv <<<"$exec_start"
-expected=(/usr/bin/cage -d -s -- /opt/branch-risk-kiosk/venv/bin/kiosk --lockdown --settings /etc/branch-risk-kiosk/settings.toml)
+expected=(/opt/branch-risk-kiosk/bin/kiosk-session -d -s -- /opt/branch-risk-kiosk/venv/bin/kiosk --lockdown --settings /etc/branch-risk-kiosk/settings.toml)
 if [ "${argv[*]}" = "${expected[*]}" ]; then
     ok "ExecStart=${argv[*]}"
 else
@@ -179,9 +179,9 @@ else
 fi
 
 # ------------------------------------------------------------------ 5. the scripts
-say "install.sh, build.sh"
+say "install.sh, kiosk-session, build.sh"
 command -v shellcheck >/dev/null 2>&1 || apt_install shellcheck
-for script in "$HERE/install.sh" "$HERE/verify.sh" "$HERE/../pyinstaller/build.sh"; do
+for script in "$HERE/install.sh" "$HERE/kiosk-session" "$HERE/verify.sh" "$HERE/../pyinstaller/build.sh"; do
     name="${script#"$HERE/"}"
     if ! bash -n "$script"; then
         bad "$name does not parse"
