@@ -12,9 +12,8 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from kiosk.engine.errors import KioskError, show_value
 from kiosk.engine.resources import LANGS, default_resources_dir
@@ -53,40 +52,34 @@ class SettingsError(KioskError):
         super().__init__("; ".join(self.problems))
 
 
-@dataclass(frozen=True)
-class BranchSettings:
+class BranchSettings(NamedTuple):
     name: str
     code: str
     logo: str
 
 
-@dataclass(frozen=True)
-class KioskSettings:
+class KioskSettings(NamedTuple):
     language: str
     idle_timeout_s: int
     idle_countdown_s: int
     large_text: bool
 
 
-@dataclass(frozen=True)
-class PrintingSettings:
+class PrintingSettings(NamedTuple):
     printer: str
     on_failure: str
 
 
-@dataclass(frozen=True)
-class StorageSettings:
+class StorageSettings(NamedTuple):
     data_dir: str
     retention_days: int
 
 
-@dataclass(frozen=True)
-class AdminSettings:
+class AdminSettings(NamedTuple):
     pin_hash: str
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     branch: BranchSettings
     kiosk: KioskSettings
     printing: PrintingSettings
@@ -237,7 +230,7 @@ def save_settings(settings: Settings, changes: Mapping[str, Mapping[str, object]
     """
     path = settings.path if settings.path is not None else default_settings_path()
     current = {
-        name: dict(vars(getattr(settings, name)))
+        name: getattr(settings, name)._asdict()
         for name in ("branch", "kiosk", "printing", "storage", "admin")
     }
     for section, values in changes.items():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
@@ -70,8 +69,8 @@ def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int
         shot("result")
         # A queue that does not exist: the screenshots never print, and show the failure.
         settings = window.settings  # type: ignore[attr-defined]
-        window.settings = replace(  # type: ignore[attr-defined]
-            settings, printing=replace(settings.printing, printer="no-such-printer")
+        window.settings = settings._replace(  # type: ignore[attr-defined]
+            printing=settings.printing._replace(printer="no-such-printer")
         )
         drive.tap_and_wait("result.print")
         shot("printing")

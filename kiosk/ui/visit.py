@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,24 +27,28 @@ def flow(questionnaire: Questionnaire) -> tuple[str, ...]:
     return (ATTRACT, CONSENT, *scored, OPTIONAL_INTRO, *optional, REVIEW, RESULT, RATING, THANKS)
 
 
-@dataclass
 class Visit:
-    """Mutable state of the current visit, owned by the window."""
+    """Mutable state of the current visit, owned by the window.
 
-    lang: str
-    large_text: bool
-    screen: str = ATTRACT
-    answers: dict[str, int | str] = field(default_factory=dict)
-    editing: bool = False
-    """True while a question is opened from the review: answering returns there."""
-    profile: Profile | None = None
-    rating: int | None = None
-    started_at: datetime = field(default_factory=datetime.now)
-    at: str = ATTRACT
-    """The last screen of the visit's flow that was shown (where an abandoned visit ended)."""
-    declined: bool = False
-    sheet: Sheet | None = None
-    """The visit's one sheet, once printed or exported (one visit, one sheet number)."""
-    outcome: str | None = None
-    """printed | exported | print_failed, once the client printed or exported."""
-    print_tries: int = 0
+    A plain class, not a dataclass: it is made before the attract screen is painted, and
+    the dataclasses module would cost that first paint about 3 ms."""
+
+    def __init__(self, lang: str, large_text: bool) -> None:
+        self.lang = lang
+        self.large_text = large_text
+        self.screen = ATTRACT
+        self.answers: dict[str, int | str] = {}
+        self.editing = False
+        """True while a question is opened from the review: answering returns there."""
+        self.profile: Profile | None = None
+        self.rating: int | None = None
+        self.started_at = datetime.now()
+        """When the client started (set again when the attract screen is tapped)."""
+        self.at = ATTRACT
+        """The last screen of the visit's flow that was shown (where an abandoned visit ended)."""
+        self.declined = False
+        self.sheet: Sheet | None = None
+        """The visit's one sheet, once printed or exported (one visit, one sheet number)."""
+        self.outcome: str | None = None
+        """printed | exported | print_failed, once the client printed or exported."""
+        self.print_tries = 0

@@ -36,7 +36,6 @@ from kiosk.i18n import in_every_language, language_names
 from kiosk.settings import Settings, SettingsError, save_settings
 from kiosk.ui.app import screen_scale, style_sheet
 from kiosk.ui.attract import AttractPage
-from kiosk.ui.idle import CountdownOverlay, IdleWatcher
 from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import (
@@ -133,6 +132,7 @@ class KioskWindow(QWidget):
         if self.ready:
             return []
         from kiosk.storage.sessions import DB_FILE, SessionLog, StorageError  # noqa: PLC0415 - 2nd stage
+        from kiosk.ui.idle import CountdownOverlay, IdleWatcher  # noqa: PLC0415
         from kiosk.ui.speech import Speaker  # noqa: PLC0415
         from kiosk.ui.tasks import Tasks  # noqa: PLC0415
 
