@@ -33,12 +33,13 @@ from kiosk.settings import Settings
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.sessions import SessionLog, Stats
 from kiosk.ui.app import INK
+from kiosk.ui.charts import BAND_FILLS
 from kiosk.ui.page import Page
 from kiosk.ui.pages import touch_scroll
 from kiosk.ui.sheets import removable_drives
 from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import Language
-from kiosk.ui.widgets import BAND_FILLS, button, label, set_state
+from kiosk.ui.widgets import button, label, set_state
 
 SECTIONS = ("overview", "printer", "reprint", "export", "settings")
 COUNTS = ("visits", "completed", "printed", "exported", "print_failed", "abandoned", "declined")

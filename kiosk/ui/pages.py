@@ -20,19 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.engine import Profile, Question, Questionnaire
+from kiosk.ui.charts import AllocationChart, Gauge, Swatch
 from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import Visit
-from kiosk.ui.widgets import (
-    AllocationChart,
-    Gauge,
-    NumberPad,
-    Swatch,
-    WrapButton,
-    button,
-    label,
-    set_state,
-)
+from kiosk.ui.widgets import NumberPad, WrapButton, button, label, set_state
 
 HIGHLIGHT_MS = 250
 """How long a tapped option stays highlighted before the next question (0 in benchmarks)."""

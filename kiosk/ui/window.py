@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -54,6 +53,10 @@ from kiosk.ui.visit import (
 from kiosk.ui.widgets import button, label, set_state
 
 if TYPE_CHECKING:
+    # Only annotations here: PySide6 builds these classes (and QEvent's enums, ~1.7 ms)
+    # on first use, and the first screen does not wait for that.
+    from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent
+
     from kiosk.engine import Questionnaire
     from kiosk.storage.sessions import SessionLog
     from kiosk.ui.admin import CornerTaps, PinGuard, PinPage

@@ -1,0 +1,130 @@
+"""Drawn widgets: the level gauge, the allocation donut, the colour swatch.
+
+Apart from kiosk.ui.widgets so that the first screen does not load Qt's painting classes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from kiosk.ui.app import INK, MUTED
+
+BAND_FILLS = ["#E3ECF4", "#B9CCE0", "#8AAACB", "#5A83AD", "#2E5A88"]
+CLASS_FILLS = ["#D6E4F0", "#7FA3C6", "#244B75"]
+
+
+class Gauge(QWidget):
+    """Five labelled bands across 0–100 with a marker above the score (bands by lightness)."""
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__()
+        if name:
+            self.setObjectName(name)
+        self._bands: list[tuple[str, int, int]] = []
+        self._value = 0
+        self.setMinimumHeight(84)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_bands(self, bands: Sequence[tuple[str, int, int]], value: int) -> None:
+        self._bands = list(bands)
+        self._value = value
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        width = self.width()
+        top, bar = 30.0, float(self.height() - 34)
+        font = QFont(self.font())
+        font.setPixelSize(max(12, int(bar * 0.45)))
+        # One size for every band, the largest at which the longest name fits its band.
+        while font.pixelSize() > 12 and any(
+            QFontMetrics(font).horizontalAdvance(text) > width * (high - low + 1) / 101 - 8
+            for text, low, high in self._bands
+        ):
+            font.setPixelSize(font.pixelSize() - 1)
+        painter.setFont(font)
+        for index, (text, low, high) in enumerate(self._bands):
+            x = width * low / 101
+            w = width * (high - low + 1) / 101
+            fill = QColor(BAND_FILLS[index % len(BAND_FILLS)])
+            painter.fillRect(QRectF(x + 1, top, w - 2, bar), fill)
+            painter.setPen(QColor("white") if fill.lightnessF() < 0.55 else QColor(INK))
+            painter.drawText(QRectF(x, top, w, bar), Qt.AlignmentFlag.AlignCenter, text)
+        x = width * (self._value + 0.5) / 101
+        painter.setBrush(QColor(INK))
+        painter.setPen(Qt.PenStyle.NoPen)
+        marker = [QPointF(x - 12, 4), QPointF(x + 12, 4), QPointF(x, top - 2)]
+        painter.drawPolygon(QPolygonF(marker))
+        painter.end()
+
+
+class AllocationChart(QWidget):
+    """The allocation as a donut with the share written on each slice."""
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__()
+        if name:
+            self.setObjectName(name)
+        self._shares: list[int] = []
+        self.setMinimumSize(220, 220)
+
+    def set_shares(self, shares: Sequence[int]) -> None:
+        self._shares = list(shares)
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height()) - 8
+        rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        start = 90 * 16
+        font = QFont(self.font())
+        font.setPixelSize(max(16, int(side * 0.09)))
+        painter.setFont(font)
+        for index, share in enumerate(self._shares):
+            if share <= 0:
+                continue
+            span = -round(share * 360 * 16 / 100)
+            painter.setPen(QPen(QColor("white"), 3))
+            painter.setBrush(QColor(CLASS_FILLS[index]))
+            painter.drawPie(rect, start, span)
+            middle = math.radians((start + span / 2) / 16)
+            radius = side * 0.38
+            cx = rect.center().x() + radius * math.cos(middle)
+            cy = rect.center().y() - radius * math.sin(middle)
+            fill = QColor(CLASS_FILLS[index])
+            painter.setPen(QColor("white") if fill.lightnessF() < 0.55 else QColor(INK))
+            painter.drawText(
+                QRectF(cx - 50, cy - 20, 100, 40), Qt.AlignmentFlag.AlignCenter, f"{share}%"
+            )
+            start += span
+        hole = side * 0.42
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#F5F7FA"))
+        painter.drawEllipse(rect.center(), hole / 2, hole / 2)
+        painter.end()
+
+
+class Swatch(QWidget):
+    """A small square of a risk class's colour, beside its name."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self._color = QColor(CLASS_FILLS[index])
+        self.setFixedSize(28, 28)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self._color)
+        painter.setPen(QColor(MUTED))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
+
+
+__all__ = ["BAND_FILLS", "CLASS_FILLS", "AllocationChart", "Gauge", "Swatch"]
