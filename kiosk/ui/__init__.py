@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -47,10 +48,9 @@ def main_window(settings_path: Path | None = None, *, lockdown: bool = False) ->
     file, key and value instead: the kiosk never starts with a half-read file.
     """
     window = first_stage(settings_path, lockdown=lockdown)
-    if isinstance(window, KioskWindow):
-        problems = window.complete()
-        if problems:
-            return window.give_up(problems)
+    if isinstance(window, KioskWindow) and not window.ensure_ready():
+        assert window.startup_error is not None
+        return window.startup_error
     return window
 
 
@@ -59,14 +59,15 @@ def open_window(
     *,
     lockdown: bool = False,
     size: tuple[int, int] = WINDOW_SIZE,
+    second_stage: Callable[[KioskWindow], object] = KioskWindow.ensure_ready,
 ) -> QWidget:
     """Show the kiosk as it starts for real: full screen in lockdown, else a window of
-    `size`. The attract screen is painted first; the second stage follows in the event
-    loop (or at once, should a client tap before it ran)."""
+    `size`. The attract screen is painted first; `second_stage(window)` follows in the
+    event loop (ensure_ready() runs at once, should a client tap before it)."""
     app = ensure_app()
     window = first_stage(settings_path, lockdown=lockdown)
     if isinstance(window, KioskWindow):
-        window.on_first_paint = window.ensure_ready
+        window.on_first_paint = partial(second_stage, window)
     if lockdown:
         # Cover the whole screen even where no window manager honours "full screen".
         screen = app.primaryScreen()
@@ -85,9 +86,10 @@ def run(args: argparse.Namespace) -> int:
     The log file, the crash log and the second stage start after the attract screen's
     first paint; until then Python's messages go to standard error (the journal)."""
     app = ensure_app()
-    window = open_window(getattr(args, "settings", None), lockdown=bool(args.lockdown))
+    window = open_window(
+        getattr(args, "settings", None), lockdown=bool(args.lockdown), second_stage=_second_stage
+    )
     if isinstance(window, KioskWindow):
-        window.on_first_paint = partial(_second_stage, window)
         CrashGuard(window.recover).install()
     else:
         # The settings cannot be used: log next to where the defaults would keep data.

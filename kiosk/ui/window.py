@@ -271,12 +271,12 @@ class KioskWindow(QWidget):
             return True
         problems = self.complete()
         if problems:
-            self.give_up(problems)
+            self._give_up(problems)
         return not problems
 
-    def give_up(self, problems: list[str]) -> QWidget:
-        """Close this window for good; return the error window naming the problems, shown
-        where this window was if it was on screen (else for the caller to show)."""
+    def _give_up(self, problems: list[str]) -> None:
+        """Close this window for good; `startup_error` names the problems, shown where
+        this window was if it was on screen (else for the caller to show)."""
         log.error("the kiosk cannot start: %s", "; ".join(problems))
         error = StartupErrorWindow(problems)
         self.startup_error = error
@@ -289,7 +289,6 @@ class KioskWindow(QWidget):
                 error.show()
         self.allow_close = True
         self.close()
-        return error
 
     def _header(self) -> QFrame:
         self.header = QFrame()
