@@ -38,6 +38,11 @@ class Tasks(QObject):
         future = self.executor.submit(work)
         future.add_done_callback(lambda f: self._report(f, on_done, on_error))
 
+    def write(self, work: Callable[[], Any]) -> None:
+        """Work whose result nobody waits for (the session log's writes): a failure is
+        logged, nothing else happens."""
+        self.run(work, _ignore, _log_failure)
+
     def _report(self, future: Future[Any], on_done: Done, on_error: Failed) -> None:
         error = future.exception()
         if error is None:
@@ -66,3 +71,11 @@ class SyncTasks(Tasks):
             on_error(exc)
         else:
             on_done(value)
+
+
+def _ignore(_value: object) -> None:
+    pass
+
+
+def _log_failure(error: BaseException) -> None:
+    log.error("a background task failed: %s", error, exc_info=error)

@@ -113,17 +113,17 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         layout.addWidget(self._footer())
-        attract = AttractPage(self.lang, settings.branch.name)
-        attract.started.connect(self._start)
-        self.pages: dict[str, Page] = {ATTRACT: attract}
-        self.stack.addWidget(attract)
+        self.attract = AttractPage(self.lang, settings.branch.name)
+        self.attract.started.connect(self._start)
+        self.pages: dict[str, Page] = {ATTRACT: self.attract}
+        self.stack.addWidget(self.attract)
         self.corner = button("admin.corner")
         self.corner.setParent(self)
         self.corner.setFixedSize(CORNER_SIZE, CORNER_SIZE)
         self.corner.clicked.connect(self._corner_tapped)
         self.lang.changed.connect(lambda _lang: self._retranslate_chrome())
         self.visit = self._new_visit()
-        attract.load(self.visit)
+        self.attract.load(self.visit)
         # The chrome is laid out by the first resize (always before the first paint).
 
     # ------------------------------------------------------------------ building
@@ -444,12 +444,10 @@ class KioskWindow(QWidget):
         visit.sheet = result.sheet
         number, outcome = result.sheet.number, result.outcome
         at = datetime.now()
-        self.tasks.run(
+        self.tasks.write(
             lambda: self.sessions.record_print(
                 number, outcome.printer, outcome.reason or "printed", at
-            ),
-            _ignore,
-            _log_error,
+            )
         )
         if visit is not self.visit:
             return
@@ -550,7 +548,7 @@ class KioskWindow(QWidget):
             abandoned_at=visit.at if outcome == "abandoned" else None,
             rating=visit.rating,
         )
-        self.tasks.run(lambda: self.sessions.record(record), _ignore, _log_error)
+        self.tasks.write(lambda: self.sessions.record(record))
 
     def _step(self, screen: str, direction: int) -> str:
         index = self.flow.index(screen) + direction
@@ -671,18 +669,16 @@ class KioskWindow(QWidget):
         self.settings = settings
         self.branch_label.setText(settings.branch.name)
         self.idle.timer.setInterval(settings.kiosk.idle_timeout_s * 1000)
-        attract = self.pages[ATTRACT]
-        if isinstance(attract, AttractPage):
-            attract.branch.setText(settings.branch.name)
+        self.attract.branch.setText(settings.branch.name)
 
     def purge(self) -> None:
         """Delete session records older than storage.retention_days (in the worker)."""
         days, now = self.settings.storage.retention_days, datetime.now()
-        self.tasks.run(lambda: self.sessions.purge(days, now), _ignore, _log_error)
+        self.tasks.write(lambda: self.sessions.purge(days, now))
 
     def _log_admin(self, action: str, detail: str) -> None:
         at = datetime.now()
-        self.tasks.run(lambda: self.sessions.log_admin(action, detail, at), _ignore, _log_error)
+        self.tasks.write(lambda: self.sessions.log_admin(action, detail, at))
 
     def recover(self) -> None:
         """After an unexpected error: end the visit (its record kept) and show the start."""
@@ -746,14 +742,6 @@ class KioskWindow(QWidget):
 def _(message: str) -> str:
     """Marks a text for the catalogue; in_every_language translates it."""
     return message
-
-
-def _ignore(_result: object) -> None:
-    pass
-
-
-def _log_error(error: BaseException) -> None:
-    log.error("a background task failed: %s", error, exc_info=error)
 
 
 class StartupErrorWindow(QWidget):
