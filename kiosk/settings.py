@@ -25,6 +25,7 @@ SETTINGS_FILE: Final = "settings.toml"
 
 # Constraints beyond the type of each default value.
 _RANGES: Final[Mapping[tuple[str, str], tuple[int, int]]] = {
+    ("branch", "kiosk_no"): (1, 9),
     ("kiosk", "idle_timeout_s"): (5, 3600),
     ("kiosk", "idle_countdown_s"): (0, 120),
     ("storage", "retention_days"): (1, 3650),
@@ -55,6 +56,7 @@ class SettingsError(KioskError):
 class BranchSettings(NamedTuple):
     name: str
     code: str
+    kiosk_no: int
     logo: str
 
 
