@@ -7,11 +7,12 @@ import os
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk, then rename it.
 
     Raises OSError (and leaves no temporary file) when the folder is missing, read-only
-    or full; `path` is then untouched.
+    or full; `path` is then untouched. With `exclusive`, an existing `path` is never
+    replaced: FileExistsError instead (the file appears whole, through a hard link).
     """
     import tempfile  # noqa: PLC0415 - ~1.5 ms (random, hashlib's kin) the first screen does not need
 
@@ -22,7 +23,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        tmp.replace(path)
+        if exclusive:
+            os.link(tmp, path)  # FileExistsError when taken; never a half-written file
+            tmp.unlink()
+        else:
+            tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -16,7 +16,9 @@ def new_header(settings: Settings, now: datetime | None = None) -> SheetHeader:
     when = now or datetime.now()
     return SheetHeader(
         branch_name=settings.branch.name,
-        sheet_number=next_sheet_number(settings.data_path, settings.branch.code, when.date()),
+        sheet_number=next_sheet_number(
+            settings.data_path, settings.branch.code, when.date(), settings.branch.kiosk_no
+        ),
         issued_at=when,
         logo=Path(settings.branch.logo).expanduser() if settings.branch.logo else None,
     )

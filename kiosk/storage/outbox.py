@@ -23,16 +23,23 @@ class Outbox:
     def path(self, sheet_number: str) -> Path:
         if not _NUMBER.match(sheet_number):
             raise OutboxError(
-                f"{sheet_number!r} is not a sheet number; expected <branch code>-<YYYYMMDD>-<NNNN>"
+                f"{sheet_number!r} is not a sheet number; "
+                "expected <branch code>-<YYYYMMDD>-<kiosk_no><NNN>"
             )
         return self.folder / f"{sheet_number}.pdf"
 
     def save(self, sheet_number: str, pdf: bytes) -> Path:
-        """Keep the sheet (written whole, or not at all); OutboxError when the disk refuses."""
+        """Keep the sheet (written whole, or not at all; never over another sheet);
+        OutboxError when the disk refuses or the number is taken."""
         target = self.path(sheet_number)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, pdf)
+            write_atomic(target, pdf, exclusive=True)
+        except FileExistsError:
+            raise OutboxError(
+                f"{target}: a sheet with this number is already kept and is never replaced; "
+                "tell support (the sheet counter was reset)"
+            ) from None
         except OSError as exc:
             raise OutboxError(
                 f"{target}: the sheet could not be saved ({exc.strerror}); "

@@ -1,50 +1,86 @@
-"""Sheet numbers `<branch code>-<YYYYMMDD>-<4-digit sequence>` that never repeat on a kiosk.
+"""Sheet numbers `<branch code>-<YYYYMMDD>-<kiosk_no><NNN>` that never repeat.
 
-The counter lives in the data folder (`sheet_numbers.json`: the last sequence used on
-each date), so it survives restarts, and a clock set back to an earlier day still
-continues that day's count. A damaged counter is kept aside as `sheet_numbers.damaged`
-and today's count resumes at 5001. Every update holds an exclusive lock and replaces the file
-atomically, so two processes (the kiosk and `kiosk report`) never hand out one number twice.
+The day's serial is four digits: the kiosk's number in its branch (`branch.kiosk_no`,
+1–9) and a three-digit count, so two kiosks of one branch never share a number and each
+has 999 numbers a day; the 1000th asks for staff (SheetNumberError) instead of reusing one.
+
+The counter lives in the data folder (`sheet_numbers.json`: the last count used on each
+date), so it survives restarts, and a clock set back to an earlier day continues that
+day's count. When the counter is missing or damaged (a damaged one is kept aside as
+`sheet_numbers.damaged`), the day's count resumes above the highest number of that day
+found in the outbox and in the session log. A number whose sheet is already in the
+outbox is never handed out. Every update holds an exclusive lock and replaces the file
+atomically, so two processes (the kiosk and `kiosk report`) never take one number twice.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 from kiosk.engine.errors import KioskError
+from kiosk.files import write_atomic
 
 COUNTER_FILE = "sheet_numbers.json"
 LOCK_FILE = ".sheet_numbers.lock"
-RECOVERY_START = 5000
+DAILY_LIMIT = 999
+"""Numbers one kiosk can issue a day: the serial's last three digits."""
+
+# Where issued numbers can be found when the counter is lost (names kept in sync with
+# kiosk.storage.outbox and kiosk.storage.sessions, which import this module's users).
+_OUTBOX = "outbox"
+_SESSION_LOG = "sessions.sqlite3"
+_NUMBER = re.compile(r"^(?P<code>[A-Za-z0-9]{1,16})-(?P<day>\d{8})-(?P<serial>\d{4})$")
 
 
 class SheetNumberError(KioskError):
-    """The counter cannot be read or written; names the file and what to do."""
+    """No number can be taken; names the file or the limit and what to do."""
 
 
-def next_sheet_number(data_path: Path, branch_code: str, today: date) -> str:
-    """Take the next number for `today`; raises SheetNumberError when the folder is unusable."""
+def format_number(branch_code: str, day: date, kiosk_no: int, count: int) -> str:
+    return f"{branch_code}-{day:%Y%m%d}-{kiosk_no}{count:03d}"
+
+
+def next_sheet_number(data_path: Path, branch_code: str, today: date, kiosk_no: int = 1) -> str:
+    """Take the next number for `today`.
+
+    Raises SheetNumberError when the data folder is unusable or the kiosk has used all
+    999 of today's numbers."""
     counter = data_path / COUNTER_FILE
+    key = f"{today:%Y%m%d}"
     try:
         data_path.mkdir(parents=True, exist_ok=True)
         with _locked(data_path / LOCK_FILE):
-            used, damaged = _read(counter)
-            key = today.strftime("%Y%m%d")
-            # After a damaged counter, today's numbers jump past anything it may have held.
-            sequence = used.get(key, RECOVERY_START if damaged else 0) + 1
-            used[key] = sequence
-            _write(counter, used)
+            used, lost = _read(counter)
+            if key in used:
+                count = used[key]
+            else:
+                # A new day, or a counter that was lost: start above what was issued.
+                count = _highest_issued(data_path, key, kiosk_no) if lost else 0
+            count += 1
+            # Never a number whose sheet is already kept (a counter restored from a backup).
+            while count <= DAILY_LIMIT and _in_outbox(
+                data_path, format_number(branch_code, today, kiosk_no, count)
+            ):
+                count += 1
+            if count > DAILY_LIMIT:
+                raise SheetNumberError(
+                    f"this kiosk has issued all {DAILY_LIMIT} sheet numbers of {today:%Y-%m-%d} "
+                    f"(kiosk_no {kiosk_no}); sheets can be numbered again tomorrow, or give "
+                    "this kiosk another branch.kiosk_no in the settings"
+                )
+            used[key] = count
+            write_atomic(counter, json.dumps(used, sort_keys=True).encode("utf-8"))
     except OSError as exc:
         raise SheetNumberError(
             f"{counter}: cannot record the sheet number ({exc.strerror}); "
             "check that the data folder exists, is writable and has free space"
         ) from None
-    return f"{branch_code}-{key}-{sequence:04d}"
+    return format_number(branch_code, today, kiosk_no, count)
 
 
 @contextlib.contextmanager
@@ -63,23 +99,58 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _read(path: Path) -> tuple[dict[str, int], bool]:
-    """The counts by date, and whether the file was damaged (then kept aside for staff)."""
+    """The counts by date, and whether the counter was lost (missing or damaged; a
+    damaged file is kept aside for staff)."""
     try:
         raw = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        return {}, False
+        return {}, True
     except (ValueError, UnicodeDecodeError):
         raw = None
-    if isinstance(raw, dict) and all(isinstance(k, str) and type(v) is int for k, v in raw.items()):
+    if isinstance(raw, dict) and all(
+        isinstance(k, str) and type(v) is int and 0 <= v <= DAILY_LIMIT for k, v in raw.items()
+    ):
         return raw, False
     path.replace(path.with_suffix(".damaged"))
     return {}, True
 
 
-def _write(path: Path, used: dict[str, int]) -> None:
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(used, handle, sort_keys=True)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+def _in_outbox(data_path: Path, number: str) -> bool:
+    return (data_path / _OUTBOX / f"{number}.pdf").exists()
+
+
+def _highest_issued(data_path: Path, day: str, kiosk_no: int) -> int:
+    """The highest count this kiosk issued on `day`, from the outbox and the session log."""
+    outbox = data_path / _OUTBOX
+    names = [p.stem for p in outbox.glob(f"*-{day}-*.pdf")] if outbox.is_dir() else []
+    counts = [
+        int(serial) - kiosk_no * 1000
+        for serial in _serials(names + _logged_numbers(data_path / _SESSION_LOG, day), day)
+        if serial[0] == str(kiosk_no)
+    ]
+    return max(counts, default=0)
+
+
+def _serials(numbers: Iterable[str], day: str) -> Iterator[str]:
+    for number in numbers:
+        match = _NUMBER.match(number)
+        if match and match["day"] == day:
+            yield match["serial"]
+
+
+def _logged_numbers(path: Path, day: str) -> list[str]:
+    """The day's sheet numbers in the session log (read-only; [] when it cannot be read)."""
+    if not path.is_file():
+        return []
+    import sqlite3  # noqa: PLC0415 - only a lost counter needs it; the first screen does not
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            rows = db.execute(
+                "SELECT sheet_number FROM visits WHERE sheet_number LIKE ?"
+                " UNION SELECT sheet_number FROM prints WHERE sheet_number LIKE ?",
+                (f"%-{day}-%", f"%-{day}-%"),
+            ).fetchall()
+    except sqlite3.Error:
+        return []
+    return [row[0] for row in rows if isinstance(row[0], str)]

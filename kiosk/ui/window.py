@@ -479,15 +479,25 @@ class KioskWindow(QWidget):
         ).format(number=sheet.number)
 
     def _sheet_failed(self, visit: Visit, error: BaseException) -> None:
+        from kiosk.storage.sheet_numbers import SheetNumberError  # noqa: PLC0415 - 2nd stage
+
         log.error("the sheet could not be made: %s", error, exc_info=error)
         visit.outcome = visit.outcome or "print_failed"
         if visit is not self.visit:
             return
-        self.message.show_message(
-            lambda lang: lang.gettext(
+        numbers_used_up = isinstance(error, SheetNumberError)
+
+        def text(lang: Language) -> str:
+            if numbers_used_up:  # never a reused number: staff see why in the log
+                return lang.gettext(
+                    "This kiosk cannot number any more sheets today. Please show this "
+                    "screen to our staff: they will print your result at the counter."
+                )
+            return lang.gettext(
                 "Sorry, your sheet could not be made just now. Please ask our staff for help."
             )
-        )
+
+        self.message.show_message(text)
         self.show_screen(MESSAGE)
 
     def _export(self) -> None:

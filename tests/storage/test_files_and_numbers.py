@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from kiosk.files import write_atomic
+from kiosk.storage.outbox import Outbox, OutboxError
+from kiosk.storage.sessions import DB_FILE, SessionLog, VisitRecord
 from kiosk.storage.sheet_numbers import SheetNumberError, next_sheet_number
 from tests.conftest import WORKED_EXAMPLE
 from tests.helpers import run_kiosk
@@ -21,22 +23,36 @@ DAY = date(2026, 11, 25)
 
 
 def test_numbers_have_the_spec_shape_and_count_up(tmp_path: Path) -> None:
-    assert next_sheet_number(tmp_path, "0451", DAY) == "0451-20261125-0001"
-    assert next_sheet_number(tmp_path, "0451", DAY) == "0451-20261125-0002"
-    assert next_sheet_number(tmp_path, "0451", date(2026, 11, 26)) == "0451-20261126-0001"
+    assert next_sheet_number(tmp_path, "0451", DAY) == "0451-20261125-1001"
+    assert next_sheet_number(tmp_path, "0451", DAY) == "0451-20261125-1002"
+    assert next_sheet_number(tmp_path, "0451", date(2026, 11, 26)) == "0451-20261126-1001"
+    assert next_sheet_number(tmp_path, "0451", DAY, kiosk_no=3) == "0451-20261125-3003"
 
 
-def test_a_thousand_numbers_are_unique(tmp_path: Path) -> None:
-    numbers = [next_sheet_number(tmp_path, "0000", DAY) for _ in range(1000)]
-    assert len(set(numbers)) == 1000
-    assert numbers[-1] == "0000-20261125-1000"
+def test_a_kiosk_has_999_numbers_a_day_and_the_1000th_asks_for_staff(tmp_path: Path) -> None:
+    numbers = [next_sheet_number(tmp_path, "0000", DAY, kiosk_no=2) for _ in range(999)]
+    assert len(set(numbers)) == 999
+    assert (numbers[0], numbers[-1]) == ("0000-20261125-2001", "0000-20261125-2999")
+    with pytest.raises(SheetNumberError, match="all 999 sheet numbers of 2026-11-25"):
+        next_sheet_number(tmp_path, "0000", DAY, kiosk_no=2)
+    # Still refused (nothing reused), and the next day starts again.
+    with pytest.raises(SheetNumberError):
+        next_sheet_number(tmp_path, "0000", DAY, kiosk_no=2)
+    assert next_sheet_number(tmp_path, "0000", date(2026, 11, 26), kiosk_no=2).endswith("-2001")
+
+
+def test_two_kiosks_of_a_branch_never_share_a_number(tmp_path: Path) -> None:
+    first = {next_sheet_number(tmp_path / "a", "0451", DAY, kiosk_no=1) for _ in range(50)}
+    second = {next_sheet_number(tmp_path / "b", "0451", DAY, kiosk_no=2) for _ in range(50)}
+    assert len(first) == len(second) == 50
+    assert not first & second
 
 
 def test_a_clock_set_back_continues_that_days_count(tmp_path: Path) -> None:
     first = next_sheet_number(tmp_path, "0000", DAY)
     next_sheet_number(tmp_path, "0000", date(2026, 11, 26))
     again = next_sheet_number(tmp_path, "0000", DAY)
-    assert (first, again) == ("0000-20261125-0001", "0000-20261125-0002")
+    assert (first, again) == ("0000-20261125-1001", "0000-20261125-1002")
 
 
 def test_numbers_survive_restarts_of_the_command(tmp_path: Path) -> None:
@@ -57,7 +73,7 @@ def test_numbers_survive_restarts_of_the_command(tmp_path: Path) -> None:
         )
         assert run.code == 0, run.err
         said.append(run.out.split()[1])
-    assert [number[-4:] for number in said] == ["0001", "0002", "0003"]
+    assert [number[-4:] for number in said] == ["1001", "1002", "1003"]
     assert all(number.startswith("7-") for number in said)
     assert json.loads((data / "sheet_numbers.json").read_text()) == {said[0].split("-")[1]: 3}
 
@@ -84,12 +100,56 @@ def test_concurrent_processes_never_share_a_number(tmp_path: Path) -> None:
     assert len(set(numbers)) == 450
 
 
-def test_a_damaged_counter_is_kept_and_numbering_jumps_ahead(tmp_path: Path) -> None:
-    next_sheet_number(tmp_path, "0000", DAY)
+def _issue(data: Path, count: int) -> list[str]:
+    """Take `count` numbers and keep a sheet under each, as the kiosk does."""
+    outbox = Outbox(data)
+    numbers = [next_sheet_number(data, "0000", DAY) for _ in range(count)]
+    for number in numbers:
+        outbox.save(number, b"%PDF sheet " + number.encode())
+    return numbers
+
+
+def test_a_damaged_counter_is_kept_and_resumes_above_the_outbox(tmp_path: Path) -> None:
+    _issue(tmp_path, 7)
+    next_sheet_number(tmp_path, "0000", date(2026, 11, 24))
     (tmp_path / "sheet_numbers.json").write_text("{not json", "utf-8")
-    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-5001"
+    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-1008"
     assert (tmp_path / "sheet_numbers.damaged").read_text("utf-8") == "{not json"
-    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-5002"
+    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-1009"
+
+
+@pytest.mark.parametrize("damage", ["delete", "out of range"])
+def test_a_lost_counter_resumes_above_the_days_session_log(tmp_path: Path, damage: str) -> None:
+    numbers = _issue(tmp_path, 12)
+    log = SessionLog(tmp_path / DB_FILE)
+    now = datetime(2026, 11, 25, 10, 0)
+    log.record(VisitRecord(now, now, "zh_CN", "completed", sheet_number=numbers[-1]))
+    log.close()
+    # The outbox lost its newest sheets (staff deleted them); the log still has them.
+    for number in numbers[4:]:
+        Outbox(tmp_path).path(number).unlink()
+    counter = tmp_path / "sheet_numbers.json"
+    if damage == "delete":
+        counter.unlink()
+    else:
+        counter.write_text('{"20261125": 5001}', "utf-8")
+    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-1013"
+
+
+def test_a_counter_behind_the_outbox_skips_the_kept_sheets(tmp_path: Path) -> None:
+    _issue(tmp_path, 3)
+    # A counter restored from an old backup: it says only one number was taken.
+    (tmp_path / "sheet_numbers.json").write_text('{"20261125": 1}', "utf-8")
+    assert next_sheet_number(tmp_path, "0000", DAY) == "0000-20261125-1004"
+
+
+def test_an_outbox_sheet_is_never_overwritten(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path)
+    kept = outbox.save("0000-20261125-1001", b"%PDF first client")
+    with pytest.raises(OutboxError, match="already kept and is never replaced"):
+        outbox.save("0000-20261125-1001", b"%PDF second client")
+    assert kept.read_bytes() == b"%PDF first client"
+    assert [p.name for p in outbox.folder.iterdir()] == ["0000-20261125-1001.pdf"]
 
 
 def test_an_unusable_data_folder_is_named(tmp_path: Path) -> None:
