@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, NamedTuple
 
-from kiosk.engine.errors import KioskError, show_value
+from kiosk.engine.errors import KioskError, shorten, show_value
 from kiosk.engine.resources import LANGS, default_resources_dir
 from kiosk.files import write_atomic
 
@@ -34,15 +35,31 @@ _CHOICES: Final[Mapping[tuple[str, str], tuple[str, ...]]] = {
     ("kiosk", "language"): LANGS,
     ("printing", "on_failure"): ("export", "retry"),
 }
+# Each must match the whole value (fullmatch: `$` would also match before a final newline).
 _PATTERNS: Final[Mapping[tuple[str, str], tuple[re.Pattern[str], str]]] = {
-    ("branch", "name"): (re.compile(r"\S"), "a non-empty name"),
-    ("branch", "code"): (re.compile(r"^[A-Za-z0-9]{1,16}$"), "1–16 letters or digits"),
+    ("branch", "name"): (re.compile(r".*\S.*", re.DOTALL), "a non-empty name"),
+    ("branch", "code"): (re.compile(r"[A-Za-z0-9]{1,16}"), "1–16 letters or digits"),
     ("branch", "logo"): (
-        re.compile(r"^$|\.(png|svg)$", re.IGNORECASE),
+        re.compile(r"|.*\.(png|svg)", re.IGNORECASE | re.DOTALL),
         "empty or a .png or .svg path",
     ),
-    ("admin", "pin_hash"): (re.compile(r"^$|^scrypt\$"), 'empty or an "scrypt$…" hash'),
 }
+_MAX_CHARS: Final[Mapping[tuple[str, str], tuple[int, str]]] = {
+    ("branch", "name"): (40, "a name"),  # what fits the attract screen and the sheet's header
+}
+_PATHS: Final[Mapping[tuple[str, str], str]] = {
+    ("storage", "data_dir"): "a folder path",
+    ("branch", "logo"): "empty or a .png or .svg path",
+}
+# C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides.
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+# Never shown in an error: the start-up screen stands in the lobby.
+_HIDDEN_KEYS: Final = ("admin.pin_hash",)
+
+MAX_SETTINGS_BYTES: Final = 1024 * 1024
+MAX_LOGO_BYTES: Final = 2 * 1024 * 1024
+MAX_LOGO_PIXELS: Final = 4000
 
 
 class SettingsError(KioskError):
@@ -133,7 +150,8 @@ def load_settings(path: Path | None = None) -> Settings:
             if not path.exists():
                 return default_settings()
     try:
-        raw_bytes = path.read_bytes()
+        with path.open("rb") as handle:
+            raw_bytes = handle.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         raise SettingsError([f"{path}: file not found; expected a TOML settings file"]) from None
     except IsADirectoryError:
@@ -142,12 +160,19 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(
             [f"{path}: cannot be read ({exc.strerror}); check its permissions"]
         ) from None
+    if len(raw_bytes) > MAX_SETTINGS_BYTES:
+        raise SettingsError([f"{path}: is larger than 1 MB; expected a TOML settings file"])
     try:
-        raw = tomllib.loads(raw_bytes.decode("utf-8"))
+        # utf-8-sig: a byte order mark (Windows Notepad writes one) is not part of the text.
+        raw = tomllib.loads(raw_bytes.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise SettingsError([f"{path}: is not UTF-8 text; save it as UTF-8"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError([f"{path}: is not valid TOML ({exc}); fix the syntax"]) from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise SettingsError(
+            [f"{path}: is not valid TOML (a number too long to read); fix the value"]
+        ) from None
     problems, merged = validate(raw, path)
     if problems:
         raise SettingsError(problems)
@@ -163,7 +188,8 @@ def validate(
     problems: list[str] = []
 
     def bad(key: str, value: object, problem: str) -> None:
-        problems.append(f"{path}: {key}: {show_value(value)} {problem}")
+        shown = "(hidden)" if key in _HIDDEN_KEYS else show_value(value)
+        problems.append(f"{path}: {shorten(key)}: {shown} {problem}")
 
     for section, values in raw.items():
         if section not in defaults:
@@ -186,6 +212,11 @@ def validate(
                 bad(where, value, problem)
             else:
                 merged[section][key] = value
+    logo = merged["branch"]["logo"]
+    if logo and not any(problem.startswith(f"{path}: branch.logo: ") for problem in problems):
+        problem = _logo_problem(Path(str(logo)).expanduser())
+        if problem:
+            bad("branch.logo", logo, problem)
     return problems, merged
 
 
@@ -202,13 +233,150 @@ def _check(section: str, key: str, value: object, default: object) -> str | None
         return None
     if not isinstance(value, str):
         return "is not a string; expected text in quotes"
+    return _check_text(section, key, value)
+
+
+def _check_text(section: str, key: str, value: str) -> str | None:
+    control = _CONTROL.search(value)
+    if control:
+        code = f"U+{ord(control.group()):04X}"
+        return f"contains a control character ({code}); expected printable text"
     choices = _CHOICES.get((section, key))
     if choices and value not in choices:
         return f"is not accepted; expected one of {', '.join(choices)}"
     pattern = _PATTERNS.get((section, key))
-    if pattern and not pattern[0].search(value):
+    if pattern and not pattern[0].fullmatch(value):
         return f"is not accepted; expected {pattern[1]}"
+    longest = _MAX_CHARS.get((section, key))
+    if longest and len(value) > longest[0]:
+        return (
+            f"is {len(value)} characters long; "
+            f"expected {longest[1]} of at most {longest[0]} characters"
+        )
+    path_kind = _PATHS.get((section, key))
+    if path_kind and value:
+        try:
+            Path(value).expanduser()
+        except RuntimeError:  # "~user/…" for an unknown user, or "~" without a home
+            user = value[1:].partition("/")[0]
+            why = f"no user {user}" if user else "no home folder is known"
+            return f"cannot be expanded ({why}); expected {path_kind}"
+    if (section, key) == ("admin", "pin_hash") and value:
+        flaw = _pin_hash_problem(value)
+        if flaw:
+            return (
+                f"is not accepted ({flaw}); expected empty or an "
+                '"scrypt$N$r$p$<salt>$<hash>" hash as the kiosk writes it'
+            )
     return None
+
+
+_PIN_HASH = re.compile(r"scrypt\$([0-9]{1,8})\$([0-9]{1,3})\$([0-9]{1,3})\$([^$]*)\$([^$]*)")
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+# OpenSSL's scrypt refuses to use more memory than this (hashlib's default maxmem).
+_SCRYPT_MAX_MEMORY: Final = 32 * 1024 * 1024
+
+
+def _pin_hash_problem(value: str) -> str | None:
+    """Why a stored PIN hash could never verify a PIN (kiosk.pin's format), or None.
+
+    Checked without computing scrypt, so that the start stays fast.
+    """
+    match = _PIN_HASH.fullmatch(value)
+    if match is None:
+        return "not six $-separated fields"
+    n, r, p = (int(match.group(i)) for i in (1, 2, 3))
+    salt, digest = match.group(4), match.group(5)
+    if not (1024 <= n <= 2**20 and n & (n - 1) == 0):
+        return "N is not a power of 2 from 1024 to 1048576"
+    if not 1 <= r <= 32:
+        return "r is not 1–32"
+    if not 1 <= p <= 16:
+        return "p is not 1–16"
+    if 128 * r * (n + 2) + 128 * r * p > _SCRYPT_MAX_MEMORY:
+        return "N and r need more than 32 MB of memory"
+    for name, text, least in (("salt", salt, 8), ("hash", digest, 16)):
+        if not _BASE64.fullmatch(text):
+            return f"the {name} is not base64"
+        size = len(text) // 4 * 3 - text.count("=")
+        if not least <= size <= 64:
+            return f"the {name} is not {least}–64 bytes"
+    return None
+
+
+def _logo_problem(path: Path) -> str | None:
+    """Why the logo file is too big for the sheet, or None (also when it cannot be read:
+    `kiosk check-config` says so, and the sheet goes without it).
+
+    Cheap enough for the start: the size from stat, the pixel size from the PNG header
+    or the SVG's width, height and viewBox.
+    """
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a file; expected a PNG or SVG file"
+    if info.st_size > MAX_LOGO_BYTES:
+        return f"is {info.st_size:,} bytes; expected a logo of at most 2 MB"
+    is_png = path.suffix.lower() == ".png"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(24 if is_png else MAX_LOGO_BYTES)
+    except OSError:
+        return None
+    if is_png:
+        if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+            return "is not a PNG image; expected a PNG or SVG file"
+        sizes = [(float(int.from_bytes(head[16:20])), float(int.from_bytes(head[20:24])))]
+    else:
+        sizes = _svg_sizes(head)
+    for width, height in sizes:
+        if width > MAX_LOGO_PIXELS or height > MAX_LOGO_PIXELS:
+            return (
+                f"is {width:.0f}×{height:.0f} pixels; "
+                f"expected a logo of at most {MAX_LOGO_PIXELS} pixels each way"
+            )
+    return None
+
+
+_SVG_ROOT = re.compile(rb"<svg\b([^>]*)>")
+_SVG_ATTRIBUTE = re.compile(rb"""(?:^|\s)(width|height|viewBox)\s*=\s*["']([^"']*)["']""")
+_SVG_LENGTH = re.compile(rb"\s*([-+0-9.eE]+)\s*(px|pt|pc|mm|cm|in|em|ex)?\s*")
+_CSS_PIXELS: Final = {
+    b"": 1.0,
+    b"px": 1.0,
+    b"pt": 96 / 72,
+    b"pc": 16.0,
+    b"mm": 96 / 25.4,
+    b"cm": 96 / 2.54,
+    b"in": 96.0,
+    b"em": 16.0,
+    b"ex": 8.0,
+}
+
+
+def _svg_sizes(svg: bytes) -> list[tuple[float, float]]:
+    """The root element's width × height and its viewBox's, in pixels (0 when unknown)."""
+    root = _SVG_ROOT.search(svg)
+    if root is None:
+        return []
+    attributes = {name.decode(): value for name, value in _SVG_ATTRIBUTE.findall(root.group(1))}
+
+    def pixels(text: bytes | None) -> float:
+        match = _SVG_LENGTH.fullmatch(text or b"")
+        if match is None:  # absent, a percentage or not a number
+            return 0.0
+        try:
+            return float(match.group(1)) * _CSS_PIXELS[match.group(2) or b""]
+        except ValueError:
+            return 0.0
+
+    sizes = [(pixels(attributes.get("width")), pixels(attributes.get("height")))]
+    box = attributes.get("viewBox", b"").replace(b",", b" ").split()
+    if len(box) == 4:
+        sizes.append((pixels(box[2]), pixels(box[3])))
+    return sizes
 
 
 def check_files(settings: Settings) -> list[str]:

@@ -145,3 +145,36 @@ def test_diagnostics_zip_has_logs_and_versions_but_no_pin(
     assert "scrypt$" not in settings
     assert "PySide6: 6.11.3" in versions
     assert "questionnaire: branch-risk-profile 1.0.0" in versions
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('[storage]\ndata_dir = "~nosuchuser/x"\n', "storage.data_dir: "),
+        ('[branch]\ncode = "0451\\n"\n', "branch.code: "),
+        ('[branch]\nname = "Branch\\u0007"\n', "branch.name: "),
+        ('[branch]\nname = "' + "营" * 41 + '"\n', "branch.name: "),
+        ('[admin]\npin_hash = "scrypt$16384$8$1$c2FsdA==$c2FsdA=="\n', "admin.pin_hash: "),
+    ],
+)
+def test_settings_that_would_break_the_kiosk_show_the_staff_screen(
+    qtbot: QtBot, tmp_path: Path, content: str, expected: str
+) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
+    if "[storage]" in content:
+        settings.write_text(content, "utf-8")
+    else:
+        settings.write_text(settings.read_text("utf-8") + content, "utf-8")
+    text = staff_error(qtbot, settings)
+    assert f"{settings}: {expected}" in text
+
+
+def test_a_logo_too_big_for_the_sheet_shows_the_staff_screen(qtbot: QtBot, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    ihdr = (30_000).to_bytes(4, "big") + (20_000).to_bytes(4, "big") + bytes([8, 6, 0, 0, 0])
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + len(ihdr).to_bytes(4, "big") + b"IHDR" + ihdr)
+    settings = data_settings(tmp_path, tmp_path / "data")
+    settings.write_text(settings.read_text("utf-8") + f'[branch]\nlogo = "{logo}"\n', "utf-8")
+    text = staff_error(qtbot, settings)
+    assert f'branch.logo: "{logo}" is 30000×20000 pixels; expected a logo of at most 4000' in text
