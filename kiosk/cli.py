@@ -11,6 +11,8 @@ import argparse
 import contextlib
 import json
 import os
+import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from kiosk import __version__, engine
-from kiosk.engine.errors import AnswerError, DataError, KioskError
+from kiosk.engine.errors import SHOWN_CHARS, AnswerError, DataError, KioskError, shorten
 from kiosk.engine.resources import LANGS
 from kiosk.files import write_atomic
 from kiosk.i18n import translations
@@ -28,12 +30,20 @@ from kiosk.settings import (
     check_files,
     default_settings,
     load_settings,
+    settings_warnings,
 )
 from kiosk.storage.sheet_numbers import SheetNumberError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+
+MAX_ANSWERS_BYTES = 1024 * 1024
+"""An answers file is read up to this size (`/dev/zero` must not fill the memory)."""
+MAX_LINE_BYTES = 64 * 1024
+"""A line of `kiosk score --batch`, without its line end, is read up to this size."""
+MAX_INT_DIGITS = 3
+"""No answer is a number of more than 3 digits; longer ones are refused unconverted."""
 
 
 class InputError(KioskError):
@@ -280,7 +290,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.answers is not None:
         label = "standard input" if args.answers == "-" else args.answers
         text = _read_text(args.answers, label)
-        profile = engine.score(questionnaire, _parse_json(text, label))
+        profile = engine.score(questionnaire, _parse_json(text, label, questionnaire))
         _print_json(profile.to_json_dict(), sys.stdout)
         return EXIT_OK
     return _score_batch(questionnaire, args.batch)
@@ -297,7 +307,7 @@ def _score_batch(questionnaire: engine.Questionnaire, source: str) -> int:
     try:
         for number, line in _numbered_lines(stream):
             try:
-                profile = engine.score(questionnaire, _parse_json(line, "the line"))
+                profile = engine.score(questionnaire, _parse_json(line, "the line", questionnaire))
             except (AnswerError, InputError) as exc:
                 out.flush()
                 return _fail(f"line {number}: {exc}")
@@ -314,8 +324,14 @@ def _score_batch(questionnaire: engine.Questionnaire, source: str) -> int:
 
 
 def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
-    """Non-blank lines with their 1-based numbers; a line that is not UTF-8 is an error."""
-    for number, raw in enumerate(stream, start=1):
+    """Non-blank lines with their 1-based numbers; a line that is not UTF-8, or longer
+    than MAX_LINE_BYTES, is an error (read no further than that: it may never end)."""
+    lines = iter(partial(stream.readline, MAX_LINE_BYTES + 1), b"")
+    for number, raw in enumerate(lines, start=1):
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            raise InputError(
+                f"line {number}: is longer than 64 KB; expected one answers object a line"
+            )
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -330,10 +346,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     settings = _settings(args)
     questionnaire = engine.load_questionnaire()
     label = "standard input" if args.answers == "-" else args.answers
-    profile = engine.score(questionnaire, _parse_json(_read_text(args.answers, label), label))
+    text = _read_text(args.answers, label)
+    profile = engine.score(questionnaire, _parse_json(text, label, questionnaire))
     out: Path = args.out
-    if out.is_dir():
-        raise InputError(f"{out}: is a folder; expected a .pdf file name for --out")
+    _check_out(out)
     if not out.parent.is_dir():
         raise InputError(
             f"{out}: its folder {out.parent} does not exist; create it or choose another --out"
@@ -373,18 +389,22 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
         register_fonts()
     except DataError as exc:
         problems.extend(exc.problems)
+    warnings: list[str] = []
     try:
         settings = load_settings(getattr(args, "settings", None))
     except SettingsError as exc:
         problems.extend(exc.problems)
     else:
         problems.extend(check_files(settings))
+        warnings.extend(settings_warnings(settings))
         logo = Path(settings.branch.logo).expanduser()
         if settings.branch.logo and logo.is_file() and load_logo(logo, 10) is None:
             problems.append(
                 f"{settings.path}: branch.logo: {settings.branch.logo!r} cannot be read as a "
                 "PNG or SVG image; export it again or leave logo empty"
             )
+    for warning in warnings:  # worth fixing, but the kiosk works: exit 0
+        print(f"warning: {warning}", file=sys.stderr)
     if not problems:
         print("ok")
         return EXIT_OK
@@ -410,11 +430,14 @@ def _open_binary(path: str, label: str) -> IO[bytes]:
 
 
 def _read_text(source: str, label: str) -> str:
+    """An answers file (or standard input) of at most MAX_ANSWERS_BYTES, as text."""
     if source == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
     else:
         with _open_binary(source, label) as handle:
-            data = handle.read()
+            data = handle.read(MAX_ANSWERS_BYTES + 1)
+    if len(data) > MAX_ANSWERS_BYTES:
+        raise InputError(f"{label}: is larger than 1 MB; expected one answers object (JSON)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -432,14 +455,30 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-_PLAIN = json.JSONDecoder()
-_STRICT = json.JSONDecoder(object_pairs_hook=_reject_duplicates)
+class _LongIntegerError(Exception):
+    """An integer in the JSON text with more than MAX_INT_DIGITS digits (not converted:
+    int() refuses more than 4300 digits, and no answer needs more than 3)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _parse_int(text: str) -> int:
+    if len(text) <= MAX_INT_DIGITS or (len(text) == MAX_INT_DIGITS + 1 and text[0] == "-"):
+        return int(text)
+    raise _LongIntegerError(text)
+
+
+_PLAIN = json.JSONDecoder(parse_int=_parse_int)
+_STRICT = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_int=_parse_int)
 # Profiles are plain trees: no need to check for circular references.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def _parse_json(text: str, label: str) -> object:
-    """Parse one answers object; a key given twice is an error, not "the last one wins"."""
+def _parse_json(text: str, label: str, questionnaire: engine.Questionnaire) -> object:
+    """Parse one answers object; a key given twice is an error, not "the last one wins",
+    and so is an integer of more than MAX_INT_DIGITS digits."""
     try:
         value = _PLAIN.decode(text)
         # Every key is followed by a colon, so as many colons as keys means no key
@@ -454,6 +493,57 @@ def _parse_json(text: str, label: str) -> object:
         ) from None
     except RecursionError:
         raise InputError(f"{label}: is nested too deeply; expected one answers object") from None
+    except _LongIntegerError as exc:
+        raise _long_integer_error(text, exc.text, label, questionnaire) from None
+
+
+def _long_integer_error(
+    text: str, number: str, label: str, questionnaire: engine.Questionnaire
+) -> InputError:
+    """The error for a too long integer, named by its key when it is a key's value, in
+    the engine's words when that key is a question (the message a 4-digit age gets)."""
+    digits = len(number.lstrip("-"))
+    shown = shorten(number) + (f" ({digits} digits)" if len(number) > SHOWN_CHARS else "")
+    found = re.search(r'"((?:[^"\\]|\\.)*)"\s*:\s*' + re.escape(number) + r"(?![0-9])", text)
+    key = json.loads(f'"{found.group(1)}"') if found else None
+    if key is not None and questionnaire.has_question(key):
+        question = questionnaire.question(key)
+        problem = "is out of range" if question.kind == "number" else "is not an option"
+        return InputError(
+            f"{shorten(key)}: {shown} {problem}; expected {engine.accepted(question)}"
+        )
+    where = label if key is None else shorten(key)
+    return InputError(
+        f"{where}: {shown} has more than {MAX_INT_DIGITS} digits; "
+        f"expected integers of at most {MAX_INT_DIGITS} digits"
+    )
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_out(out: Path) -> None:
+    """--out must be a new name or a regular file (or a link to one): writing it replaces
+    the name, and as root that replaced /dev/null with a file."""
+    try:
+        mode = out.stat().st_mode  # follows a link, to what would be written over
+    except FileNotFoundError:  # a new name (or a link to nothing)
+        return
+    except OSError as exc:
+        raise InputError(f"{out}: cannot be used ({exc.strerror}); choose another --out") from None
+    if stat.S_ISREG(mode):
+        return
+    what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    link = "a link to " if out.is_symlink() else ""
+    raise InputError(
+        f"{out}: is {link}{what}; expected a .pdf file name for --out (a new or a regular file)"
+    )
 
 
 def _print_json(data: dict[str, Any], out: IO[str]) -> None:

@@ -325,12 +325,12 @@ def _logo_problem(path: Path) -> str | None:
             head = handle.read(24 if is_png else MAX_LOGO_BYTES)
     except OSError:
         return None
-    if is_png:
-        if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
-            return "is not a PNG image; expected a PNG or SVG file"
-        sizes = [(float(int.from_bytes(head[16:20])), float(int.from_bytes(head[20:24])))]
-    else:
+    if not is_png:
         sizes = _svg_sizes(head)
+    elif head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        sizes = [(float(int.from_bytes(head[16:20])), float(int.from_bytes(head[20:24])))]
+    else:  # not a PNG: the sheet goes without it, and check-config says so
+        sizes = []
     for width, height in sizes:
         if width > MAX_LOGO_PIXELS or height > MAX_LOGO_PIXELS:
             return (
@@ -389,6 +389,18 @@ def check_files(settings: Settings) -> list[str]:
             f"{where}: branch.logo: {show_value(logo)} is not a file; expected a PNG or SVG path"
         )
     return problems
+
+
+def settings_warnings(settings: Settings) -> list[str]:
+    """What is worth fixing though the kiosk works (for `kiosk check-config`)."""
+    where = settings.path if settings.path is not None else "defaults"
+    warnings: list[str] = []
+    if settings.branch.code == _defaults()["branch"]["code"]:
+        warnings.append(
+            f"{where}: branch.code: {show_value(settings.branch.code)} is still the default; "
+            "set your branch's code so that sheet numbers are unique across branches"
+        )
+    return warnings
 
 
 def save_settings(settings: Settings, changes: Mapping[str, Mapping[str, object]]) -> Settings:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -17,7 +19,7 @@ import pytest
 from kiosk import __version__, cli
 from kiosk.engine import load_questionnaire, score
 from tests.conftest import WORKED_EXAMPLE
-from tests.helpers import SPEC_PROFILE, run_kiosk, without_sha
+from tests.helpers import SPEC_PROFILE, Run, run_kiosk, without_sha
 
 EXAMPLE_TEXT = WORKED_EXAMPLE.read_text("utf-8")
 EXAMPLE: dict[str, object] = json.loads(EXAMPLE_TEXT)
@@ -202,8 +204,10 @@ def test_help_and_version() -> None:
     assert version.out.strip() == f"kiosk {__version__}"
 
 
-def test_check_config_says_ok() -> None:
-    run = run_kiosk("check-config")
+def test_check_config_says_ok(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[branch]\ncode = "0451"\n', "utf-8")
+    run = run_kiosk("--settings", str(settings), "check-config")
     assert (run.code, run.out, run.err) == (0, "ok\n", "")
 
 
@@ -299,3 +303,220 @@ def test_sigterm_ends_the_kiosk_cleanly(tmp_path: Path, mode: list[str]) -> None
     db = sqlite3.connect(tmp_path / "data" / "sessions.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+# ---------------------------------------------------------------------- settings (issue 11)
+
+
+def test_check_config_warns_while_the_branch_code_is_still_0000(isolated_home: Path) -> None:
+    run = run_kiosk("check-config")
+    path = isolated_home / "config" / "branch-risk-kiosk" / "settings.toml"
+    assert run.code == 0
+    assert run.out == "ok\n"
+    assert run.err_lines == [
+        f'warning: {path}: branch.code: "0000" is still the default; set your branch\'s code'
+        " so that sheet numbers are unique across branches"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('data_dir = "~nosuchuser/x"', 'storage.data_dir: "~nosuchuser/x" cannot be expanded'),
+        ('retention_days = 30\n[branch]\nname = "A\\tB"', "branch.name: "),
+    ],
+)
+def test_check_config_refuses_settings_that_would_break_the_kiosk(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f"[storage]\n{content}\n", "utf-8")
+    run = run_kiosk("--settings", str(settings), "check-config")
+    assert run.code == 2
+    assert run.out.splitlines()[0].startswith(f"{settings}: {expected}")
+    assert run.err_lines[-1] == "check-config: 1 problem found"
+
+
+def test_check_config_accepts_a_settings_file_with_a_bom(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_bytes('\ufeff[branch]\ncode = "0451"\n'.encode())
+    run = run_kiosk("--settings", str(settings), "check-config")
+    assert (run.code, run.out, run.err) == (0, "ok\n", "")
+
+
+# ---------------------------------------------------------------------- files and inputs
+
+
+def run_bounded(*args: str, stdin: bytes | None = None) -> Run:
+    """run_kiosk with at most 1 GB of address space: a read without bound fails fast
+    (MemoryError) instead of filling the machine."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        input=stdin,
+        capture_output=True,
+        preexec_fn=limit,
+        timeout=120,
+        check=False,
+    )
+    assert time.monotonic() - started < 60
+    return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["score", "--answers", "/dev/zero"],
+            "/dev/zero: is larger than 1 MB; expected one answers object (JSON)",
+        ),
+        (
+            ["report", "--answers", "/dev/zero", "--out", "never.pdf"],
+            "/dev/zero: is larger than 1 MB; expected one answers object (JSON)",
+        ),
+        (
+            ["score", "--batch", "/dev/zero"],
+            "line 1: is longer than 64 KB; expected one answers object a line",
+        ),
+        (
+            ["--settings", "/dev/zero", "score", "--answers", str(WORKED_EXAMPLE)],
+            "/dev/zero: is larger than 1 MB; expected a TOML settings file",
+        ),
+        (
+            ["--settings", "/dev/zero", "check-config"],
+            "/dev/zero: is larger than 1 MB; expected a TOML settings file",
+        ),
+    ],
+)
+def test_endless_input_is_refused_at_its_limit(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    run = run_bounded(*args)
+    assert run.code == 2, run.err
+    assert expected in run.out + run.err
+    assert "Traceback" not in run.err
+    assert not (tmp_path / "never.pdf").exists()
+
+
+def test_answers_on_standard_input_are_bounded_too() -> None:
+    run = run_bounded("score", "--answers", "-", stdin=b" " * (1024 * 1024 + 1))
+    assert run.code == 2
+    assert run.err_lines == [
+        "standard input: is larger than 1 MB; expected one answers object (JSON)"
+    ]
+
+
+def test_a_batch_line_of_64_kb_is_read_and_a_longer_one_refused() -> None:
+    good = json.dumps(EXAMPLE)
+    fits = good[:-1] + " " * (64 * 1024 - len(good)) + "}"
+    assert len(fits.encode()) == 64 * 1024
+    run = run_kiosk("score", "--batch", "-", stdin=f"{fits}\n{fits} \n{good}\n")
+    assert run.code == 2
+    assert len(run.out.splitlines()) == 1
+    assert run.err_lines == ["line 2: is longer than 64 KB; expected one answers object a line"]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {**EXAMPLE, "job": "x" * 500_000},
+        {**EXAMPLE, "y" * 500_000: 1},
+        {**EXAMPLE, "job": ["x" * 100] * 4000},
+    ],
+    ids=["value", "key", "list"],
+)
+def test_errors_quote_at_most_80_characters_of_a_value(answers: dict[str, object]) -> None:
+    run = run_kiosk("score", "--answers", "-", stdin=json.dumps(answers))
+    assert run.code == 2
+    assert len(run.err_lines) == 1
+    line = run.err_lines[0]
+    assert len(line) < 400, line[:400]
+    assert "…" in line
+    assert "x" * 100 not in line
+    assert "y" * 81 not in line
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("9" * 5000, "age: 999999999999"),
+        ("-" + "1" * 5000, "age: -11111111111"),
+        ("1234", "age: 1234 is out of range; expected an integer 18–100"),
+    ],
+)
+def test_integers_of_more_than_3_digits_exit_2(number: str, expected: str) -> None:
+    text = EXAMPLE_TEXT.replace('"age": 38', f'"age": {number}')
+    assert text != EXAMPLE_TEXT
+    run = run_kiosk("score", "--answers", "-", stdin=text)
+    assert run.code == 2, run.err
+    assert len(run.err_lines) == 1
+    assert run.err_lines[0].startswith(expected)
+    assert len(run.err_lines[0]) < 200
+    line = json.dumps(EXAMPLE).replace('"age": 38', f'"age": {number}')
+    batch = run_kiosk("score", "--batch", "-", stdin=f"{json.dumps(EXAMPLE)}\n{line}\n")
+    assert batch.code == 2, batch.err
+    assert batch.err_lines == [f"line 2: {run.err_lines[0]}"]
+
+
+def test_a_long_integer_anywhere_else_is_refused_too() -> None:
+    text = json.dumps({**EXAMPLE, "job": [1, 2, 12345]})
+    run = run_kiosk("score", "--answers", "-", stdin=text)
+    assert run.code == 2
+    assert run.err_lines == [
+        "standard input: 12345 has more than 3 digits; expected integers of at most 3 digits"
+    ]
+
+
+def special_out(tmp_path: Path, kind: str) -> Path:
+    """A path of the given kind for --out (as root /dev/null was replaced by a file)."""
+    target = tmp_path / "target"
+    if kind in ("device", "link-to-device"):
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a copy of /dev/null
+    elif kind in ("fifo", "link-to-fifo"):
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    if kind.startswith("link-to-"):
+        link = tmp_path / "link.pdf"
+        link.symlink_to(target)
+        return link
+    return target
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("device", "a device"),
+        ("fifo", "a named pipe"),
+        ("folder", "a folder"),
+        ("link-to-device", "a link to a device"),
+        ("link-to-fifo", "a link to a named pipe"),
+        ("link-to-folder", "a link to a folder"),
+    ],
+)
+def test_report_out_must_be_a_regular_file_or_a_new_name(
+    tmp_path: Path, kind: str, what: str
+) -> None:
+    out = special_out(tmp_path, kind)
+    before = os.lstat(out)
+    run = run_kiosk("report", "--answers", str(WORKED_EXAMPLE), "--out", str(out))
+    assert run.code == 2
+    assert run.err_lines == [
+        f"{out}: is {what}; expected a .pdf file name for --out (a new or a regular file)"
+    ]
+    after = os.lstat(out)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+def test_report_replaces_a_regular_file(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.pdf"
+    out.write_bytes(b"old")
+    run = run_kiosk("report", "--answers", str(WORKED_EXAMPLE), "--out", str(out))
+    assert run.code == 0, run.err
+    assert out.read_bytes().startswith(b"%PDF")
