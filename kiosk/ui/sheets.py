@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QStorageInfo
 
 from kiosk.engine import Profile, Questionnaire
+from kiosk.files import write_atomic
 from kiosk.memory import collect_garbage
 from kiosk.printing import PrintOutcome, print_pdf
 from kiosk.settings import Settings
@@ -100,11 +101,14 @@ def removable_drives() -> list[Path]:
 
 
 def export_sheet(sheet: Sheet, drives: list[Path]) -> ExportResult:
-    """Copy the sheet to the first removable drive, else leave it in the outbox."""
+    """Copy the sheet to the first removable drive, else leave it in the outbox.
+
+    Written to a temporary name on the drive, flushed, then renamed: a full or pulled
+    drive never keeps half a sheet (the temporary file is removed on failure)."""
     for drive in drives:
         target = drive / f"{sheet.number}.pdf"
         try:
-            target.write_bytes(sheet.pdf)
+            write_atomic(target, sheet.pdf)
         except OSError as exc:
             log.warning("could not export %s to %s: %s", sheet.number, drive, exc)
             continue
