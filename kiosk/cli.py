@@ -249,21 +249,19 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
     settings = _settings(args)
     size = _size(args.size)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from kiosk.ui import main_window  # noqa: PLC0415
     from kiosk.ui.app import ensure_app  # noqa: PLC0415
-    from kiosk.ui.screenshots import take_screenshots  # noqa: PLC0415
+    from kiosk.ui.screenshots import take_screenshots_aside  # noqa: PLC0415
 
     ensure_app()
-    window = main_window(settings.path)
     out: Path = args.out
+    lang = args.lang or settings.kiosk.language
     try:
-        written = take_screenshots(window, out, args.lang or settings.kiosk.language, size)
+        # A throwaway data folder: the sample visit stays out of the real session log.
+        written = take_screenshots_aside(settings, out, lang, size)
     except OSError as exc:
         raise InputError(
             f"{out}: cannot write the screenshots ({exc}); choose another --out"
         ) from None
-    finally:
-        window.close()
     print(f"{len(written)} screenshots written to {out}")
     return EXIT_OK
 

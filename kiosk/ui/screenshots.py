@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.engine import default_resources_dir
-from kiosk.ui import pages
+from kiosk.engine.errors import DataError
+from kiosk.settings import Settings, save_settings
+from kiosk.ui import main_window, pages
 from kiosk.ui.driver import VisitDriver, wait_until
 from kiosk.ui.visit import OPTIONAL_INTRO, REVIEW
 
 SAMPLE = default_resources_dir() / "examples" / "worked_example.json"
+
+
+def take_screenshots_aside(
+    settings: Settings, out: Path, lang: str, size: tuple[int, int]
+) -> list[Path]:
+    """take_screenshots() on a kiosk with these settings but a throwaway data folder (and
+    settings file), removed afterwards: the sample visit, its sheet number, its sheet and
+    its print failure never reach the kiosk's real session log and outbox.
+
+    Raises DataError when the kiosk cannot start, OSError when a PNG cannot be written.
+    """
+    from kiosk.ui.window import KioskWindow  # noqa: PLC0415 - the kiosk's second stage
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
+        folder = Path(scratch)
+        aside = save_settings(
+            settings._replace(path=folder / "settings.toml"),
+            {"storage": {"data_dir": str(folder / "data")}},
+        )
+        window = main_window(aside.path)
+        if not isinstance(window, KioskWindow):
+            problems = window.findChild(QLabel, "error.problems")
+            window.close()
+            raise DataError(problems.text().splitlines() if problems else ["cannot start"])
+        try:
+            return take_screenshots(window, out, lang, size)
+        finally:
+            window.exit_to_desktop()
+            window.shutdown()  # every write done and the session log closed
 
 
 def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int]) -> list[Path]:
