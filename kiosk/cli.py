@@ -267,15 +267,16 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
 
 
 def _size(text: str) -> tuple[int, int]:
+    shown = shorten(repr(text))
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
         raise UsageError(
-            f"kiosk screenshots: --size {text!r} is not WIDTHxHEIGHT, e.g. 1920x1080"
+            f"kiosk screenshots: --size {shown} is not WIDTHxHEIGHT, e.g. 1920x1080"
         ) from None
     if not (320 <= width <= 7680 and 320 <= height <= 7680):
         raise UsageError(
-            f"kiosk screenshots: --size {text!r} is out of range; expected 320–7680 each"
+            f"kiosk screenshots: --size {shown} is out of range; expected 320–7680 each"
         )
     return width, height
 

@@ -520,3 +520,11 @@ def test_report_replaces_a_regular_file(tmp_path: Path) -> None:
     run = run_kiosk("report", "--answers", str(WORKED_EXAMPLE), "--out", str(out))
     assert run.code == 0, run.err
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_long_command_line_value_is_quoted_to_80_characters(tmp_path: Path) -> None:
+    run = run_kiosk("screenshots", "--out", str(tmp_path), "--size", "9" * 5000 + "x800")
+    assert run.code == 2
+    assert len(run.err_lines) == 1
+    assert run.err_lines[0].startswith("kiosk screenshots: --size '99999")
+    assert len(run.err_lines[0]) < 200
