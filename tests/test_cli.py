@@ -528,3 +528,17 @@ def test_a_long_command_line_value_is_quoted_to_80_characters(tmp_path: Path) ->
     assert len(run.err_lines) == 1
     assert run.err_lines[0].startswith("kiosk screenshots: --size '99999")
     assert len(run.err_lines[0]) < 200
+
+
+def test_check_config_lists_problems_first_and_warnings_once_they_are_fixed(
+    tmp_path: Path,
+) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[kiosk]\nidle_timeout_s = 2\n", "utf-8")
+    run = run_kiosk("--settings", str(settings), "check-config")
+    assert run.code == 2
+    assert run.err_lines == ["check-config: 1 problem found"]
+    settings.write_text("[kiosk]\nidle_timeout_s = 20\n", "utf-8")
+    run = run_kiosk("--settings", str(settings), "check-config")
+    assert (run.code, run.out) == (0, "ok\n")
+    assert run.err_lines[0].startswith(f'warning: {settings}: branch.code: "0000"')
