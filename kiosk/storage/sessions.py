@@ -3,22 +3,36 @@
 Nothing that identifies a person is stored: answers are option ids, the rest are scores,
 levels, the outcome and an optional rating. Each write is one transaction, so a process
 killed at any moment leaves either the whole visit or none of it.
+
+Every row also keeps `trusted_at`: its time if the clock was trusted when it was written,
+else NULL; what that means for purging is in kiosk.storage.retention.
+
+A log file deleted or replaced while the kiosk runs (the open connection would go on
+writing into the deleted file, or its journal into the new one) is noticed before the
+next read or write: the old connection is closed with its journal emptied, the file at
+the path is opened (or created) and migrated, and the meta row `reopened` says when and
+why, for the staff panel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import logging
+import os
 import sqlite3
+import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.engine.errors import KioskError
+from kiosk.storage.retention import CLOCK_STEP, clock_problem
 
 if TYPE_CHECKING:
     from kiosk.engine import Profile
@@ -70,6 +84,41 @@ MIGRATIONS: tuple[str, ...] = (
         detail TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 2: the clock the kiosk trusts (meta `clock_seen`) and each row's `trusted_at`
+    # (kiosk.storage.retention). Rows from before are trusted when in order (not older
+    # than a row written before them); the newest record time is the first clock seen.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    ALTER TABLE visits ADD COLUMN trusted_at TEXT;
+    ALTER TABLE prints ADD COLUMN trusted_at TEXT;
+    ALTER TABLE admin_actions ADD COLUMN trusted_at TEXT;
+    UPDATE visits SET trusted_at = started_at WHERE id IN (
+        SELECT id FROM (
+            SELECT id, started_at, MAX(started_at) OVER (
+                ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            FROM visits)
+        WHERE before IS NULL OR started_at >= before);
+    UPDATE prints SET trusted_at = at WHERE id IN (
+        SELECT id FROM (
+            SELECT id, at, MAX(at) OVER (
+                ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            FROM prints)
+        WHERE before IS NULL OR at >= before);
+    UPDATE admin_actions SET trusted_at = at WHERE id IN (
+        SELECT id FROM (
+            SELECT id, at, MAX(at) OVER (
+                ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            FROM admin_actions)
+        WHERE before IS NULL OR at >= before);
+    INSERT INTO meta (key, value)
+        SELECT 'clock_seen', newest FROM (
+            SELECT MAX(t) AS newest FROM (
+                SELECT MAX(started_at) AS t FROM visits
+                UNION ALL SELECT MAX(ended_at) FROM visits
+                UNION ALL SELECT MAX(at) FROM prints
+                UNION ALL SELECT MAX(at) FROM admin_actions))
+        WHERE newest IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -98,8 +147,37 @@ CSV_COLUMNS = (
 )
 
 
+log = logging.getLogger("kiosk.storage")
+
+
 class StorageError(KioskError):
     """The session log cannot be used; names the file and what to do."""
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+# A table's rows due to go: each row is dated by the smallest trusted_at of the rows
+# written from it on (NULLs do not count; none at all: not due).
+_AGED = """
+    SELECT * FROM (
+        SELECT *, MIN(trusted_at) OVER (
+            ORDER BY id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS dated
+        FROM {table})
+    WHERE dated < ?
+"""
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What one purge deleted from the log."""
+
+    visits: int
+    prints: int
+    admin_actions: int
+    sheet_numbers: tuple[str, ...]
+    """The sheets of the deleted visits (their PDFs go too)."""
 
 
 @dataclass(frozen=True)
@@ -132,44 +210,122 @@ class Stats:
 
 
 class SessionLog:
-    """The SQLite file in the data folder. Open it once; every method is one transaction."""
+    """The SQLite file in the data folder. Open it once; every method is one transaction.
 
-    def __init__(self, path: Path) -> None:
+    `clock` (injectable for tests) only dates the note left when the file had to be
+    reopened; every record carries the times its caller gives."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] = datetime.now) -> None:
         self.path = path
+        self.clock = clock
+        # One task worker writes, after the GUI thread opened it; the lock keeps a read on
+        # another thread out of a transaction and out of a reopening.
+        self._lock = threading.RLock()
+        self._open()
+
+    def _open(self) -> None:
+        path = self.path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            # One task worker writes, after the GUI thread opened it: never two at once.
             self.db = sqlite3.connect(
                 path, timeout=10, isolation_level=None, check_same_thread=False
             )
+            found = path.stat()  # connecting created the file
+            self._identity = (found.st_dev, found.st_ino)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self._close_quietly()
             raise StorageError(
                 f"{path}: the session log cannot be opened ({exc}); "
                 "move the file aside (a new one is created) and tell support"
             ) from None
+        except StorageError:
+            self._close_quietly()
+            raise
         except OSError as exc:
+            self._close_quietly()
             raise StorageError(
                 f"{path}: the session log cannot be created ({exc.strerror}); "
                 "check that the data folder exists and is writable"
             ) from None
 
+    def _close_quietly(self) -> None:
+        db = getattr(self, "db", None)
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
     def close(self) -> None:
-        self.db.close()
+        with self._lock:
+            self.db.close()
+
+    def _check_file(self) -> None:
+        """Reopen the log when its file was deleted or replaced since it was opened."""
+        try:
+            found = self.path.stat()
+        except FileNotFoundError:
+            self._reopen("deleted")
+            return
+        except OSError:
+            return  # the next statement says what is wrong
+        if (found.st_dev, found.st_ino) != self._identity:
+            self._reopen("replaced")
+
+    def _reopen(self, why: str) -> None:
+        log.error(
+            "%s was %s while the kiosk was running: the visits recorded in it are gone; "
+            "the next records go to the file at that path (a new one if there is none)",
+            self.path,
+            why,
+        )
+        # Empty the old file's journal before closing: its frames would otherwise be
+        # replayed into whatever file now has the name.
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._close_quietly()
+        if why == "deleted":
+            self._remove_journal()
+        try:
+            self._open()
+        except StorageError as exc:
+            # What was put there is not a session log this kiosk can use: keep it aside.
+            aside = self.path.with_name(f"{self.path.name}.unusable-{self.clock():%Y%m%d-%H%M%S}")
+            log.error("%s; moved aside to %s", exc, aside)
+            self.path.replace(aside)
+            self._remove_journal()
+            self._open()
+        note = {"at": _iso(self.clock()), "why": why, "path": str(self.path)}
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('reopened', ?)", (json.dumps(note),)
+        )
+
+    def _remove_journal(self) -> None:
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._check_file()
+            yield self.db
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with self._lock:
+            self._check_file()
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -218,9 +374,15 @@ class SessionLog:
                 "life_cycle": profile.life_cycle,
                 "segment": profile.segment.id if profile.segment else None,
             }
-        columns = ", ".join(row)
-        marks = ", ".join(f":{name}" for name in row)
         with self._transaction() as db:
+            # A visit is dated by its start, but the clock is judged at its end (it was
+            # written then); a visit longer than a day means the clock moved meanwhile.
+            trusted = self._observe(db, visit.ended_at) and (
+                visit.ended_at - CLOCK_STEP <= visit.started_at <= visit.ended_at
+            )
+            row["trusted_at"] = row["started_at"] if trusted else None
+            columns = ", ".join(row)
+            marks = ", ".join(f":{name}" for name in row)
             cursor = db.execute(f"INSERT INTO visits ({columns}) VALUES ({marks})", row)
             return int(cursor.lastrowid or 0)
 
@@ -231,41 +393,121 @@ class SessionLog:
                 "SELECT id FROM visits WHERE sheet_number = ?", (sheet_number,)
             ).fetchone()
             db.execute(
-                "INSERT INTO prints (visit_id, sheet_number, at, printer, result)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO prints (visit_id, sheet_number, at, printer, result, trusted_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     found[0] if found else None,
                     sheet_number,
-                    at.isoformat(timespec="seconds"),
+                    _iso(at),
                     printer,
                     result,
+                    _iso(at) if self._observe(db, at) else None,
                 ),
             )
 
     def log_admin(self, action: str, detail: str, at: datetime) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO admin_actions (at, action, detail) VALUES (?, ?, ?)",
-                (at.isoformat(timespec="seconds"), action, detail),
+                "INSERT INTO admin_actions (at, action, detail, trusted_at) VALUES (?, ?, ?, ?)",
+                (_iso(at), action, detail, _iso(at) if self._observe(db, at) else None),
             )
 
-    def purge(self, retention_days: int, now: datetime) -> int:
-        """Delete visits (and their prints) older than the retention; returns how many."""
-        cutoff = (now - timedelta(days=retention_days)).isoformat(timespec="seconds")
+    # ------------------------------------------------------------------ the clock
+
+    def _observe(self, db: sqlite3.Connection, when: datetime) -> bool:
+        """Whether a record written at `when` (by the kiosk's clock) is on the trusted
+        clock (kiosk.storage.retention); if it is, the trusted time moves up to it."""
+        seen = self._clock_seen(db)
+        if clock_problem(seen, when) is not None:
+            return False
+        if seen is None or when > seen:
+            self._set_meta(db, "clock_seen", _iso(when))
+        return True
+
+    def _clock_seen(self, db: sqlite3.Connection) -> datetime | None:
+        found = db.execute("SELECT value FROM meta WHERE key = 'clock_seen'").fetchone()
+        return datetime.fromisoformat(found[0]) if found else None
+
+    def check_clock(
+        self, now: datetime, *, confirmed: bool = False
+    ) -> tuple[str | None, datetime | None]:
+        """Hold `now` against the trusted time: (None, the time held against) when it fits
+        (the trusted time then moves up to now), else ("behind" or "jumped", that time).
+        `confirmed`: staff said the clock is right; now becomes the trusted time."""
         with self._transaction() as db:
-            deleted = db.execute("DELETE FROM visits WHERE started_at < ?", (cutoff,)).rowcount
-            db.execute("DELETE FROM prints WHERE visit_id IS NULL AND at < ?", (cutoff,))
-            db.execute("DELETE FROM admin_actions WHERE at < ?", (cutoff,))
-        return int(deleted)
+            seen = self._clock_seen(db)
+            problem = None if confirmed else clock_problem(seen, now)
+            if problem is None and (confirmed or seen is None or now > seen):
+                self._set_meta(db, "clock_seen", _iso(now))
+            return problem, seen
+
+    # ------------------------------------------------------------------ meta
+
+    def _set_meta(self, db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            self._set_meta(db, key, value)
+
+    def meta(self, key: str) -> str | None:
+        with self._reading() as db:
+            found = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(found[0]) if found else None
+
+    def reopened(self) -> dict[str, str] | None:
+        """When and why the file had to be reopened while the kiosk ran (None: never)."""
+        note = self.meta("reopened")
+        return dict(json.loads(note)) if note else None
+
+    def purge(self, cutoff: datetime) -> Purged:
+        """Delete the rows written before `cutoff`, each dated by the first trusted time
+        at or after it in the order rows were written (kiosk.storage.retention: a row
+        with no trusted row from it on is kept). Only kiosk.storage.retention calls this,
+        after checking the clock."""
+        limit = (_iso(cutoff),)
+        aged = {table: _AGED.format(table=table) for table in ("visits", "prints", "admin_actions")}
+        with self._transaction() as db:
+            numbers = tuple(
+                str(number)
+                for (number,) in db.execute(
+                    f"SELECT sheet_number FROM ({aged['visits']}) WHERE sheet_number IS NOT NULL",
+                    limit,
+                )
+            )
+            visits = db.execute(
+                f"DELETE FROM visits WHERE id IN (SELECT id FROM ({aged['visits']}))", limit
+            ).rowcount
+            # (their prints went with them; a print of a visit still kept stays with it)
+            prints = db.execute(
+                "DELETE FROM prints WHERE visit_id IS NULL"
+                f" AND id IN (SELECT id FROM ({aged['prints']}))",
+                limit,
+            ).rowcount
+            actions = db.execute(
+                f"DELETE FROM admin_actions WHERE id IN (SELECT id FROM ({aged['admin_actions']}))",
+                limit,
+            ).rowcount
+        return Purged(int(visits), int(prints), int(actions), numbers)
+
+    def sheet_numbers(self) -> set[str]:
+        """The sheet numbers of the visits in the log."""
+        with self._reading() as db:
+            rows = db.execute("SELECT sheet_number FROM visits WHERE sheet_number IS NOT NULL")
+            return {str(number) for (number,) in rows}
 
     # ------------------------------------------------------------------ reading
 
-    def stats(self, since: datetime) -> Stats:
-        rows = self.db.execute(
-            "SELECT outcome, abandoned_at, capacity_level, attitude_level,"
-            " low_risk, medium_risk, high_risk, rating FROM visits WHERE started_at >= ?",
-            (since.isoformat(timespec="seconds"),),
-        ).fetchall()
+    def stats(self, since: datetime, until: datetime) -> Stats:
+        """The visits started from `since` to `until` (now: a visit dated later, by a clock
+        that was ahead, is not today's)."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT outcome, abandoned_at, capacity_level, attitude_level,"
+                " low_risk, medium_risk, high_risk, rating FROM visits"
+                " WHERE started_at >= ? AND started_at <= ?",
+                (_iso(since), _iso(until)),
+            ).fetchall()
         outcomes = Counter(row["outcome"] for row in rows)
         scored = [row for row in rows if row["capacity_level"] is not None]
         return Stats(
@@ -288,13 +530,15 @@ class SessionLog:
         )
 
     def visit_count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM visits").fetchone()[0])
+        with self._reading() as db:
+            return int(db.execute("SELECT COUNT(*) FROM visits").fetchone()[0])
 
     def export_csv(self, path: Path) -> int:
         """Every visit as CSV, UTF-8 with a BOM (so Excel shows Chinese); returns the rows."""
-        rows = self.db.execute(
-            f"SELECT {', '.join(CSV_COLUMNS)} FROM visits ORDER BY started_at"
-        ).fetchall()
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT {', '.join(CSV_COLUMNS)} FROM visits ORDER BY started_at"
+            ).fetchall()
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             with tmp.open("w", encoding="utf-8-sig", newline="") as handle:

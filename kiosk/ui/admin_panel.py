@@ -3,11 +3,14 @@ as CSV, the main settings, the PIN, and the way out. Slow work runs in the task 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import PySide6
+import shiboken6
 from PySide6.QtCore import QRectF, Qt, Signal, qVersion
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -31,15 +34,18 @@ from kiosk.i18n import language_names
 from kiosk.printing import print_pdf, printer_names, queue_state, resolve_printer
 from kiosk.settings import Settings
 from kiosk.storage.outbox import Outbox
+from kiosk.storage.retention import PurgeResult, last_purge, purge_old_records
 from kiosk.storage.sessions import SessionLog, Stats
 from kiosk.ui.app import INK
 from kiosk.ui.charts import BAND_FILLS
 from kiosk.ui.page import Page
 from kiosk.ui.pages import touch_scroll
 from kiosk.ui.sheets import removable_drives
-from kiosk.ui.tasks import Tasks
+from kiosk.ui.tasks import Done, Failed, Tasks
 from kiosk.ui.texts import Language
 from kiosk.ui.widgets import button, label, set_state
+
+log = logging.getLogger("kiosk.ui")
 
 SECTIONS = ("overview", "printer", "reprint", "export", "settings")
 COUNTS = ("visits", "completed", "printed", "exported", "print_failed", "abandoned", "declined")
@@ -175,6 +181,16 @@ class AdminPanel(Page):
     def _overview(self) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
+        # What staff should know about the session log: a purge refused for the clock,
+        # a log file that was deleted or replaced while the kiosk ran.
+        self.storage_notice = label("", "warning", "admin.storage_notice")
+        self.storage_notice.hide()
+        layout.addWidget(self.storage_notice)
+        self.clock_button = button("admin.clock_ok")
+        self.clock_button.clicked.connect(self._confirm_clock)
+        self.clock_button.hide()
+        layout.addWidget(self.clock_button)
+        self.storage_state: tuple[PurgeResult | None, dict[str, str] | None] = (None, None)
         self.counts_title = label("", "level")
         layout.addWidget(self.counts_title)
         grid = QGridLayout()
@@ -290,9 +306,24 @@ class AdminPanel(Page):
         if refresh is not None:
             refresh()
 
+    def _run(self, work: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
+        """tasks.run, but a result that comes back after the panel was deleted (its window
+        closed while the work ran) is dropped instead of touching deleted widgets."""
+
+        def alive(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def deliver(value: Any) -> None:
+                if shiboken6.isValid(self):
+                    callback(value)
+                else:
+                    log.debug("a staff-panel result arrived after the panel was gone")
+
+            return deliver
+
+        self.tasks.run(work, alive(on_done), alive(on_error))
+
     def _log(self, action: str, detail: str) -> None:
         at = datetime.now()
-        self.tasks.run(lambda: self.sessions.log_admin(action, detail, at), _ignore, _ignore)
+        self._run(lambda: self.sessions.log_admin(action, detail, at), _ignore, _ignore)
 
     def _refresh_counts(self) -> None:
         now = datetime.now()
@@ -301,10 +332,94 @@ class AdminPanel(Page):
             "7": now - timedelta(days=7),
             "30": now - timedelta(days=30),
         }
-        self.tasks.run(
-            lambda: {period: self.sessions.stats(start) for period, start in since.items()},
-            self._show_counts,
+        sessions = self.sessions
+
+        def work() -> tuple[dict[str, Stats], PurgeResult | None, dict[str, str] | None]:
+            # Up to now: a visit dated in the future (a clock that was ahead) is not today's.
+            stats = {period: sessions.stats(start, now) for period, start in since.items()}
+            return stats, last_purge(sessions), sessions.reopened()
+
+        self._run(
+            work,
+            self._show_overview,
             lambda error: self.abandoned.setText(str(error)),
+        )
+
+    def _show_overview(
+        self, found: tuple[dict[str, Stats], PurgeResult | None, dict[str, str] | None]
+    ) -> None:
+        stats, purge, reopened = found
+        self.storage_state = (purge, reopened)
+        self._show_storage()
+        self._show_counts(stats)
+
+    def _show_storage(self) -> None:
+        _ = self.lang.gettext
+        purge, reopened = self.storage_state
+        notes = []
+        if purge is not None and purge.refused is not None:
+            words = {
+                "clock": f"{purge.at:%Y-%m-%d %H:%M}",
+                "trusted": f"{purge.trusted:%Y-%m-%d %H:%M}" if purge.trusted else "–",
+            }
+            if purge.refused == "behind":
+                notes.append(
+                    _(
+                        "Old records are not being deleted: the clock ({clock}) is earlier "
+                        "than the newest record ({trusted}). Check the date and time; if "
+                        "they are right, tap the button below."
+                    ).format(**words)
+                )
+            else:
+                notes.append(
+                    _(
+                        "Old records are not being deleted: the clock ({clock}) is more than "
+                        "a day later than when the kiosk last ran ({trusted}). If the kiosk "
+                        "was switched off and the date and time are right, tap the button "
+                        "below."
+                    ).format(**words)
+                )
+        if reopened is not None and self._recent(reopened.get("at", "")):
+            notes.append(
+                _(
+                    "The session log was deleted or replaced while the kiosk was running "
+                    "(noticed at {at}); visits recorded before that are not in it. The "
+                    "kiosk now writes to {path}."
+                ).format(at=reopened["at"].replace("T", " ")[:16], path=reopened.get("path", ""))
+            )
+        self.storage_notice.setText("\n\n".join(notes))
+        self.storage_notice.setVisible(bool(notes))
+        self.clock_button.setText(_("The date and time are right: delete old records"))
+        self.clock_button.setVisible(purge is not None and purge.refused is not None)
+
+    def _recent(self, at: str) -> bool:
+        """Whether a note dated `at` is within the retention (older records are gone)."""
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            return True
+        return when > datetime.now() - timedelta(days=self.current().storage.retention_days)
+
+    def _confirm_clock(self) -> None:
+        """Staff say the clock is right: it becomes the trusted time and the purge runs."""
+        settings, sessions, now = self.current(), self.sessions, datetime.now()
+        self.clock_button.setEnabled(False)
+
+        def done(result: PurgeResult) -> None:
+            self.clock_button.setEnabled(True)
+            self._log(
+                "clock_confirmed",
+                f"{now:%Y-%m-%d %H:%M:%S} (was held against {result.trusted}); "
+                f"purged {result.visits} visits, {result.sheets} sheets, {result.files} files",
+            )
+            self._refresh_counts()
+
+        self._run(
+            lambda: purge_old_records(
+                sessions, settings.data_path, settings.storage.retention_days, now, confirmed=True
+            ),
+            done,
+            self._task_failed(self.storage_notice, self.clock_button),
         )
 
     def _show_counts(self, stats: dict[str, Stats]) -> None:
@@ -340,7 +455,7 @@ class AdminPanel(Page):
 
     def _refresh_printer(self) -> None:
         wanted = self.current().printing.printer
-        self.tasks.run(
+        self._run(
             lambda: (resolve_printer(wanted), wanted),
             self._show_printer,
             lambda error: self.printer_status.setText(str(error)),
@@ -369,7 +484,7 @@ class AdminPanel(Page):
         printer = self.current().printing.printer
         self.printer_result.setText(self.lang.gettext("Printing…"))
         self.test_button.setEnabled(False)
-        self.tasks.run(
+        self._run(
             lambda: print_pdf(
                 test_page(self.questionnaire, self.current()), printer, "kiosk-test-page", 60
             ),
@@ -426,7 +541,7 @@ class AdminPanel(Page):
             self.reprint_result.setText(f"{number}: {self._outcome_text(outcome)}")
             self._log("reprint", f"{number}: {self._outcome_text(outcome)}")
 
-        self.tasks.run(work, done, self._task_failed(self.reprint_result, self.reprint_button))
+        self._run(work, done, self._task_failed(self.reprint_result, self.reprint_button))
 
     def _export_csv(self) -> None:
         data_path = self.current().data_path
@@ -453,7 +568,7 @@ class AdminPanel(Page):
             )
             self._log("export_csv", str(path))
 
-        self.tasks.run(work, done, self._task_failed(self.export_result, self.export_button))
+        self._run(work, done, self._task_failed(self.export_result, self.export_button))
 
     def _diagnostics(self) -> None:
         settings = self.current()
@@ -475,9 +590,7 @@ class AdminPanel(Page):
             )
             self._log("diagnostics", str(path))
 
-        self.tasks.run(
-            work, done, self._task_failed(self.diagnostics_result, self.diagnostics_button)
-        )
+        self._run(work, done, self._task_failed(self.diagnostics_result, self.diagnostics_button))
 
     def _fill_settings(self) -> None:
         settings = self.current()
@@ -524,6 +637,7 @@ class AdminPanel(Page):
         self.back_button.setText(_("Back to the kiosk"))
         self.exit_button.setText(_("Exit to the desktop"))
         self.counts_title.setText(_("Visits") + f" · kiosk {__version__}")
+        self._show_storage()
         periods = {"today": _("Today"), "7": _("7 days"), "30": _("30 days")}
         set_texts(self.period_names, periods)
         words = {

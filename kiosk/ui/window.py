@@ -142,7 +142,6 @@ class KioskWindow(QWidget):
         try:
             questionnaire = engine.load_questionnaire()
             sessions = SessionLog(self.settings.data_path / DB_FILE)
-            sessions.purge(self.settings.storage.retention_days, datetime.now())
         except DataError as exc:
             return list(exc.problems)
         except StorageError as exc:
@@ -167,7 +166,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
-        # Old session records went above and then go once a day.
+        # Old session records go now (in the worker, before any visit's write) and daily.
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(THANKS_MS)
@@ -176,6 +175,7 @@ class KioskWindow(QWidget):
         self.purge_timer.setInterval(PURGE_EVERY_MS)
         self.purge_timer.timeout.connect(self.purge)
         self.purge_timer.start()
+        self.purge()
         self.ready = True
         self.wipe()
         return []
@@ -682,9 +682,14 @@ class KioskWindow(QWidget):
         self.attract.branch.setText(settings.branch.name)
 
     def purge(self) -> None:
-        """Delete session records older than storage.retention_days (in the worker)."""
+        """Delete session records, their sheets and the staff's exports older than
+        storage.retention_days, if the clock can be trusted (kiosk.storage.retention; in
+        the worker; a refusal is logged and shown in the staff panel)."""
+        from kiosk.storage.retention import purge_old_records  # noqa: PLC0415 - second stage
+
+        sessions, data = self.sessions, self.settings.data_path
         days, now = self.settings.storage.retention_days, datetime.now()
-        self.tasks.write(lambda: self.sessions.purge(days, now))
+        self.tasks.write(lambda: purge_old_records(sessions, data, days, now))
 
     def _log_admin(self, action: str, detail: str) -> None:
         at = datetime.now()

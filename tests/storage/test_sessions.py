@@ -82,14 +82,25 @@ def test_stats_count_outcomes_levels_and_where_visits_were_abandoned(
     log.record(visit(questionnaire, "abandoned", abandoned_at="job"))
     log.record(visit(questionnaire, "declined"))
     log.record(visit(questionnaire, "printed", when=NOW - timedelta(days=10)))
-    today = log.stats(NOW.replace(hour=0))
+    today = log.stats(NOW.replace(hour=0), NOW + timedelta(hours=1))
     assert (today.visits, today.completed, today.printed, today.print_failed) == (6, 3, 1, 1)
     assert (today.exported, today.declined, today.abandoned) == (1, 1, 2)
     assert today.abandoned_where == {"job": 2}
     assert today.capacity_levels == {"mid_high": 3}
     assert today.allocations == {"0/40/60": 3}
     assert today.ratings == {4: 1}
-    assert log.stats(NOW - timedelta(days=30)).visits == 7
+    assert log.stats(NOW - timedelta(days=30), NOW + timedelta(hours=1)).visits == 7
+
+
+def test_a_visit_dated_in_the_future_is_not_counted_today(
+    log: SessionLog, questionnaire: Questionnaire
+) -> None:
+    """Issue 11: rows written while the clock was ahead counted as "today" for a year."""
+    log.record(visit(questionnaire, "printed", when=NOW - timedelta(hours=1)))
+    log.record(visit(questionnaire, "printed", when=NOW + timedelta(days=365)))
+    today = NOW.replace(hour=0)
+    assert log.stats(today, NOW).visits == 1
+    assert log.stats(NOW - timedelta(days=30), NOW).printed == 1
 
 
 def test_purge_removes_old_visits_and_their_prints(
@@ -99,7 +110,8 @@ def test_purge_removes_old_visits_and_their_prints(
     log.record(visit(questionnaire, "printed", when=old, sheet_number="0000-20260509-0001"))
     log.record_print("0000-20260509-0001", "kiosk-pdf", "printed", old)
     log.record(visit(questionnaire, "printed", sheet_number="0000-20261125-0001"))
-    assert log.purge(180, NOW) == 1
+    purged = log.purge(NOW - timedelta(days=180))
+    assert (purged.visits, purged.sheet_numbers) == (1, ("0000-20260509-0001",))
     assert log.visit_count() == 1
     assert log.db.execute("SELECT COUNT(*) FROM prints").fetchone()[0] == 0
 
@@ -189,3 +201,56 @@ def test_outbox_keeps_sheets_under_their_number(tmp_path: Path) -> None:
         outbox.load("0000-20261125-0009")
     with pytest.raises(OutboxError, match="is not a sheet number"):
         outbox.path("../../etc/passwd")
+
+
+# ---------------------------------------------------------------------- a file pulled away
+
+
+def test_a_session_log_deleted_while_open_is_recreated_on_the_next_write(
+    log: SessionLog, questionnaire: Questionnaire
+) -> None:
+    """Issue 11: a log deleted while the kiosk ran lost every later visit (written into
+    the deleted file)."""
+    log.record(visit(questionnaire, "printed", sheet_number="0000-20261125-0001"))
+    log.path.unlink()
+    log.record(visit(questionnaire, "exported", sheet_number="0000-20261125-0002"))
+    log.record_print("0000-20261125-0002", "kiosk-pdf", "printed", NOW)
+    log.close()
+    db = sqlite3.connect(log.path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [n for (n,) in db.execute("SELECT sheet_number FROM visits")] == ["0000-20261125-0002"]
+    assert db.execute("SELECT COUNT(*) FROM prints").fetchone()[0] == 1
+
+
+def test_a_session_log_replaced_while_open_is_used_and_not_damaged(
+    log: SessionLog, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    log.record(visit(questionnaire, "printed", sheet_number="0000-20261125-0001"))
+    other = SessionLog(tmp_path / "backup.sqlite3")  # e.g. a backup put back by hand
+    other.record(visit(questionnaire, "declined"))
+    other.close()
+    (tmp_path / "backup.sqlite3").replace(log.path)
+    log.record(visit(questionnaire, "exported", sheet_number="0000-20261125-0002"))
+    log.close()
+    db = sqlite3.connect(log.path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = db.execute("SELECT outcome, sheet_number FROM visits ORDER BY id").fetchall()
+    # The backup's visit and the new one; nothing of the old file's journal leaked in.
+    assert rows == [("declined", None), ("exported", "0000-20261125-0002")]
+
+
+def test_a_session_log_replaced_by_something_else_is_kept_aside(
+    log: SessionLog, questionnaire: Questionnaire
+) -> None:
+    log.record(visit(questionnaire, "printed", sheet_number="0000-20261125-0001"))
+    junk = log.path.with_name("junk")
+    junk.write_bytes(b"not a database" * 100)
+    junk.replace(log.path)
+    log.record(visit(questionnaire, "declined"))
+    assert log.visit_count() == 1
+    reopened = log.reopened()
+    assert reopened is not None
+    assert (reopened["why"], reopened["path"]) == ("replaced", str(log.path))
+    [aside] = log.path.parent.glob("sessions.sqlite3.unusable-*")
+    assert aside.read_bytes().startswith(b"not a database")

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import tomllib
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QSpinBox
+import shiboken6
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
+from kiosk.engine import Questionnaire
 from kiosk.pin import verify_pin
-from kiosk.storage.sessions import DB_FILE
+from kiosk.settings import default_settings
+from kiosk.storage.sessions import DB_FILE, SessionLog, Stats, VisitRecord
+from kiosk.ui.admin_panel import AdminPanel
 from kiosk.ui.driver import VisitDriver, wait_until
+from kiosk.ui.tasks import Tasks
+from kiosk.ui.texts import Language
 from kiosk.ui.window import KioskWindow
 from tests.conftest import WORKED_EXAMPLE
 from tests.ui.conftest import MakeWindow
@@ -159,3 +167,104 @@ def test_printer_status_test_print_and_reprint(
     settle(window)
     assert drive.text("admin.reprint.result") == f"{number}: 已在 kiosk-pdf 打印。"
     assert printed_file(number).is_file()
+
+
+# ---------------------------------------------------------------------- late results
+
+
+class SlowLog(SessionLog):
+    """A session log whose statistics wait until the test lets them go."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.go = threading.Event()
+
+    def stats(self, since: datetime, until: datetime) -> Stats:
+        assert self.go.wait(30)
+        return super().stats(since, until)
+
+
+def test_statistics_arriving_after_the_panel_is_gone_are_dropped(
+    qtbot: QtBot, tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    """Issue 11: "Internal C++ object already deleted" when the numbers came back late."""
+    sessions = SlowLog(tmp_path / DB_FILE)
+    tasks = Tasks()
+    settings = default_settings()
+    panel = AdminPanel(
+        Language("zh_CN"),
+        questionnaire,
+        tasks=tasks,
+        sessions=sessions,
+        settings=lambda: settings,
+        save=lambda _changes: settings,
+    )
+    panel.show_section("overview")  # asks for the numbers: the task now waits
+    assert tasks.pending == 1
+    shiboken6.delete(panel)  # the staff panel is gone (its window closed)
+    sessions.go.set()
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)
+    tasks.shutdown()
+    sessions.close()
+
+
+# ---------------------------------------------------------------------- the session log
+
+
+def test_a_purge_refused_for_the_clock_is_shown_and_staff_can_confirm(
+    make_window: MakeWindow, no_highlight: None, settings_file: Path
+) -> None:
+    """Issue 11: a clock that jumped forward purges nothing by itself; staff see why and
+    say whether the date and time are right."""
+    now = datetime.now()
+    data = settings_file.parent / "data"
+    before = SessionLog(data / DB_FILE)
+    old = now - timedelta(days=200)
+    before.record(VisitRecord(started_at=old, ended_at=old, language="en", outcome="declined"))
+    # The kiosk last ran three days ago (as if switched off since).
+    last = now - timedelta(days=3)
+    before.check_clock(last, confirmed=True)
+    before.record(VisitRecord(started_at=last, ended_at=last, language="en", outcome="declined"))
+    before.close()
+    window = make_window()
+    drive = VisitDriver(window)
+    settle(window)
+    assert window.sessions.visit_count() == 2  # the start's purge was refused
+    open_admin(drive)
+    settle(window)
+    notice = drive.text("admin.storage_notice")
+    assert notice.startswith("过期记录暂未删除：本机时钟（")
+    assert f"比本机上次运行时（{last:%Y-%m-%d %H:%M}）晚了一天以上" in notice
+    assert drive.text("admin.clock_ok") == "日期和时间无误：删除过期记录"
+    window.set_language("en")
+    assert drive.text("admin.storage_notice").startswith("Old records are not being deleted")
+    drive.tap("admin.clock_ok")
+    settle(window)
+    assert window.sessions.visit_count() == 1  # the visit of 200 days ago is gone
+    assert not window.findChild(QLabel, "admin.storage_notice").isVisible()
+    assert not window.findChild(QPushButton, "admin.clock_ok").isVisible()
+    actions = sqlite3.connect(data / DB_FILE).execute("SELECT action FROM admin_actions")
+    assert "clock_confirmed" in [a for (a,) in actions]
+
+
+def test_a_session_log_deleted_between_two_visits_gets_the_second_visit(
+    window: KioskWindow, drive: VisitDriver
+) -> None:
+    """Issue 11: a session log deleted while the kiosk ran silently lost every later visit."""
+    path = window.settings.data_path / DB_FILE
+    drive.visit(EXAMPLE)
+    window.wipe()
+    settle(window)
+    path.unlink()
+    drive.tap_and_wait("attract.start")
+    drive.tap_and_wait("consent.decline")
+    settle(window)
+    assert path.is_file()
+    db = sqlite3.connect(path)
+    assert [o for (o,) in db.execute("SELECT outcome FROM visits")] == ["declined"]
+    db.close()
+    open_admin(drive)
+    settle(window)
+    notice = drive.text("admin.storage_notice")
+    assert "本机运行期间测评记录文件被删除或替换" in notice
+    assert str(path) in notice
