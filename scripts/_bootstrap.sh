@@ -14,6 +14,69 @@ is_root_debian() {
     [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1
 }
 
+# The locks apt and dpkg take while they work: fcntl locks (which `flock` does not see).
+# Another apt-get or dpkg, or unattended-upgrades (a fresh Debian runs it at its first
+# boot), holds them for minutes. KIOSK_APT_LOCKS (colon-separated) replaces the list, for
+# the tests; KIOSK_APT_LOCK_WAIT is how long to wait at most, in seconds.
+KIOSK_APT_LOCKS="${KIOSK_APT_LOCKS:-/var/lib/dpkg/lock-frontend:/var/lib/dpkg/lock:/var/lib/apt/lists/lock:/var/cache/apt/archives/lock}"
+KIOSK_APT_LOCK_WAIT="${KIOSK_APT_LOCK_WAIT:-1800}"
+
+# apt_held_lock: print the first of KIOSK_APT_LOCKS that another process holds; status 1
+# when none is. It only tests the lock (F_GETLK), never takes it, so apt is never in its way.
+apt_held_lock() {
+    "$PYTHON" - "$KIOSK_APT_LOCKS" 2>/dev/null <<'PY'
+import os, sys
+for path in sys.argv[1].split(":"):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        continue  # no lock file: nobody holds it
+    try:
+        os.lockf(fd, os.F_TEST, 0)
+    except OSError:
+        print(path)
+        sys.exit(0)
+    finally:
+        os.close(fd)
+sys.exit(1)
+PY
+}
+
+# apt_wait_for_locks: return once no other package manager holds apt's or dpkg's locks,
+# saying once that it waits; status 1 (with one line) after KIOSK_APT_LOCK_WAIT seconds.
+apt_wait_for_locks() {
+    local lock start="$SECONDS" said=0
+    while lock="$(apt_held_lock)"; do
+        if [ "$said" = 0 ]; then
+            say "waiting for another package manager (apt) to finish… ($lock is held)"
+            said=1
+        fi
+        if [ $((SECONDS - start)) -ge "$KIOSK_APT_LOCK_WAIT" ]; then
+            say "error: $lock is still held after $KIOSK_APT_LOCK_WAIT s; run this again when the other package manager is done"
+            return 1
+        fi
+        sleep 1
+    done
+}
+
+# apt_get ARGS...: apt-get once the locks are free; its stdout is dropped, its stderr shown.
+# apt's own DPkg::Lock::Timeout covers dpkg's locks but not the lists lock of `apt-get
+# update` (apt 2.6), so a lock taken again in between (a timer of unattended-upgrades)
+# is waited for here too, without apt's raw "Could not get lock".
+apt_get() {
+    local err status
+    while :; do
+        apt_wait_for_locks || return 1
+        status=0
+        err="$(apt-get -o DPkg::Lock::Timeout=60 "$@" 2>&1 >/dev/null)" || status=$?
+        if [ "$status" != 0 ] && [[ $err == *"Could not get lock"* ]] && apt_held_lock >/dev/null; then
+            continue
+        fi
+        [ -z "$err" ] || printf '%s\n' "$err" >&2
+        return "$status"
+    done
+}
+
 # apt_ensure PKG...: install the packages that are not installed yet.
 apt_ensure() {
     local missing=() pkg
@@ -25,8 +88,8 @@ apt_ensure() {
     if is_root_debian; then
         say "installing system packages: ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        apt_get update -qq
+        apt_get install -y -qq --no-install-recommends "${missing[@]}"
     else
         say "note: system packages missing (install them as root): ${missing[*]}"
     fi

@@ -14,10 +14,21 @@
 #                 when not root on Debian; 2 (with a one-line reason) when CUPS
 #                 cannot be set up. One line on stderr says what it did.
 #                 Idempotent: a second call changes nothing and is fast.
+#
+#   cups_release  at the end of a run that called ensure_cups: when this run
+#                 (or an earlier one) started cupsd and no other run still uses
+#                 it, stop that cupsd. A cupsd that was already running (the
+#                 system's) is never stopped. Runs share one cupsd: each holds a
+#                 shared flock on $KIOSK_CUPS_LOCK from ensure_cups on; the pid of
+#                 a cupsd started here is kept in $KIOSK_CUPS_STARTED; the last
+#                 run to leave (an exclusive lock) stops it.
 
 KIOSK_CUPS_QUEUE="kiosk-pdf"
 KIOSK_CUPS_PACKAGES=(cups printer-driver-cups-pdf cups-client cups-bsd)
 KIOSK_CUPS_PPD="lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"
+KIOSK_CUPS_LOCK="${KIOSK_CUPS_LOCK:-/run/kiosk-test-cups.lock}"
+KIOSK_CUPS_STARTED="${KIOSK_CUPS_STARTED:-/run/kiosk-test-cups.pid}"
+KIOSK_CUPS_LOCK_FD=""
 
 _cups_say() { printf '%s\n' "$*" >&2; }
 
@@ -33,6 +44,39 @@ _cups_cupsd_alive() {
     local states
     states="$(ps -C cupsd -o stat= 2>/dev/null)" || return 1
     [[ $'\n'"$states" == *$'\n'[!Z]* ]]
+}
+
+# _cups_cupsd_pids: the pids of the cupsd processes that are not zombies.
+_cups_cupsd_pids() {
+    local pid stat
+    ps -C cupsd -o pid=,stat= 2>/dev/null | while read -r pid stat; do
+        [[ $stat == Z* ]] || printf '%s\n' "$pid"
+    done
+}
+
+# _cups_cupsd_is PID: that pid is a live cupsd.
+_cups_cupsd_is() {
+    [[ $'\n'"$(_cups_cupsd_pids)"$'\n' == *$'\n'"$1"$'\n'* ]]
+}
+
+# _cups_start_cupsd: start cupsd (it forks into the background) without this run's
+# lock: a cupsd that held it could never be stopped by cups_release.
+_cups_start_cupsd() {
+    if [ -n "$KIOSK_CUPS_LOCK_FD" ]; then
+        /usr/sbin/cupsd {KIOSK_CUPS_LOCK_FD}>&-
+    else
+        /usr/sbin/cupsd
+    fi
+}
+
+# _cups_apt_get ARGS...: apt-get through scripts/_bootstrap.sh's apt_get when it is
+# sourced (it waits for another package manager's lock), else apt-get itself.
+_cups_apt_get() {
+    if declare -F apt_get >/dev/null; then
+        apt_get "$@"
+    else
+        apt-get -o DPkg::Lock::Timeout=600 "$@" >/dev/null
+    fi
 }
 
 # _cups_pdf_dir: the folder cups-pdf writes the current user's jobs to: the
@@ -60,15 +104,27 @@ ensure_cups() {
         return 1
     fi
 
+    # 0. This run uses the scheduler from now on (see cups_release). The lock is taken
+    # once, and waits while a run that is leaving stops a cupsd it started.
+    if [ -z "$KIOSK_CUPS_LOCK_FD" ] && command -v flock >/dev/null 2>&1 \
+            && { : >>"$KIOSK_CUPS_LOCK"; } 2>/dev/null && exec {KIOSK_CUPS_LOCK_FD}>>"$KIOSK_CUPS_LOCK"; then
+        flock -s "$KIOSK_CUPS_LOCK_FD" || true
+    fi
+
     # 1. Packages.
     for pkg in "${KIOSK_CUPS_PACKAGES[@]}"; do
         [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] \
             || missing+=("$pkg")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
+        # Wait for another package manager here, where the message can be seen.
+        if declare -F apt_wait_for_locks >/dev/null && ! apt_wait_for_locks; then
+            _cups_say "error: CUPS not set up: another package manager holds apt's lock"
+            return 2
+        fi
         if ! out="$(export DEBIAN_FRONTEND=noninteractive
-                    apt-get update -qq 2>&1 \
-                    && apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1)"; then
+                    _cups_apt_get update -qq 2>&1 \
+                    && _cups_apt_get install -y -qq --no-install-recommends "${missing[@]}" 2>&1)"; then
             _cups_say "error: CUPS not set up: apt-get install ${missing[*]} failed: $(printf '%s' "$out" | tail -n 1)"
             return 2
         fi
@@ -82,7 +138,7 @@ ensure_cups() {
         for ((i = 0; i < 50; i++)); do
             _cups_scheduler_running && break
             if [ "$started" -lt 2 ] && ! _cups_cupsd_alive; then
-                if ! out="$(/usr/sbin/cupsd 2>&1)"; then
+                if ! out="$(_cups_start_cupsd 2>&1)"; then
                     _cups_say "error: CUPS not set up: /usr/sbin/cupsd failed: $(printf '%s' "$out" | tail -n 1)"
                     return 2
                 fi
@@ -94,7 +150,12 @@ ensure_cups() {
             _cups_say "error: CUPS not set up: the scheduler is not running after 10 s (see /var/log/cups/error_log)"
             return 2
         fi
-        [ "$started" -gt 0 ] && did+=("started cupsd")
+        if [ "$started" -gt 0 ]; then
+            # No cupsd was alive before: the one alive now is ours, to stop at the end.
+            out="$(_cups_cupsd_pids)"
+            { printf '%s\n' "${out%%$'\n'*}" >"$KIOSK_CUPS_STARTED"; } 2>/dev/null || true
+            did+=("started cupsd")
+        fi
     fi
 
     # 3. The queue.
@@ -154,5 +215,32 @@ ensure_cups() {
         for item in "${did[@]}"; do summary+="$item; "; done
         _cups_say "cups: ${summary}queue $q ready; PDFs in $KIOSK_CUPS_PDF_DIR"
     fi
+    return 0
+}
+
+cups_release() {
+    local fd pid i
+    [ -n "$KIOSK_CUPS_LOCK_FD" ] || return 0
+    exec {KIOSK_CUPS_LOCK_FD}>&-
+    KIOSK_CUPS_LOCK_FD=""
+    [ -s "$KIOSK_CUPS_STARTED" ] || return 0
+    exec {fd}>>"$KIOSK_CUPS_LOCK" || return 0
+    if flock -n -x "$fd"; then  # no other run uses the scheduler
+        pid="$(cat "$KIOSK_CUPS_STARTED" 2>/dev/null)" || pid=""
+        if [[ $pid =~ ^[0-9]+$ ]] && _cups_cupsd_is "$pid"; then
+            kill "$pid" 2>/dev/null || true
+            for ((i = 0; i < 50; i++)); do
+                _cups_cupsd_is "$pid" || break
+                sleep 0.1
+            done
+            if _cups_cupsd_is "$pid"; then
+                _cups_say "note: the cupsd started for the tests (pid $pid) did not stop"
+            else
+                _cups_say "cups: stopped the cupsd started for the tests"
+            fi
+        fi
+        rm -f "$KIOSK_CUPS_STARTED"
+    fi
+    exec {fd}>&-
     return 0
 }

@@ -9,6 +9,7 @@ kiosk offscreen and records any signal that reaches it.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -75,3 +76,48 @@ def test_a_stop_reaches_the_kiosk_which_ends_cleanly_and_cage_follows(tmp_path: 
     check = sqlite3.connect(db)
     assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     check.close()
+
+
+VERIFY = ROOT / "packaging" / "linux" / "verify.sh"
+needs_verify_tools = pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None or shutil.which("shellcheck") is None,
+    reason="packaging/linux/verify.sh needs systemd-analyze and shellcheck",
+)
+
+
+def system_units() -> Path:
+    for folder in (Path("/usr/lib/systemd/system"), Path("/lib/systemd/system")):
+        if folder.is_dir():
+            return folder
+    pytest.skip("no system unit folder")
+
+
+def verify(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(VERIFY)],
+        check=False,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@needs_verify_tools
+def test_verify_passes_here() -> None:
+    run = verify()
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "PROBLEM" not in run.stdout
+
+
+@needs_verify_tools
+def test_verify_passes_on_a_system_without_dbus(tmp_path: Path) -> None:
+    """A minimal Debian has no dbus package: no dbus.socket, which the unit wants."""
+    units = tmp_path / "units"
+    shutil.copytree(system_units(), units, symlinks=True)
+    for name in ("dbus.socket", "dbus.service"):
+        (units / name).unlink(missing_ok=True)
+    run = verify({"KIOSK_VERIFY_UNIT_DIR": str(units)})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "PROBLEM" not in run.stdout
+    assert "dbus.socket is not installed here" in run.stdout, run.stdout
