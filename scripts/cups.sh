@@ -41,16 +41,18 @@ _cups_scheduler_running() {
 # _cups_cupsd_alive: a cupsd process exists that is not a zombie (a cupsd
 # that was just stopped may linger as one when PID 1 does not reap).
 _cups_cupsd_alive() {
-    local states
-    states="$(ps -C cupsd -o stat= 2>/dev/null)" || return 1
-    [[ $'\n'"$states" == *$'\n'[!Z]* ]]
+    [ -n "$(_cups_cupsd_pids)" ]
 }
 
-# _cups_cupsd_pids: the pids of the cupsd processes that are not zombies.
+# _cups_cupsd_pids: the pids of the cupsd processes that are not zombies (read from
+# /proc: a minimal Debian has no ps).
 _cups_cupsd_pids() {
-    local pid stat
-    ps -C cupsd -o pid=,stat= 2>/dev/null | while read -r pid stat; do
-        [[ $stat == Z* ]] || printf '%s\n' "$pid"
+    local dir comm stat
+    for dir in /proc/[0-9]*; do
+        { read -r comm <"$dir/comm" && read -r stat <"$dir/stat"; } 2>/dev/null || continue
+        [ "$comm" = cupsd ] || continue
+        stat="${stat##*) }"
+        [[ $stat == Z* ]] || printf '%s\n' "${dir#/proc/}"
     done
 }
 
