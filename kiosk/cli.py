@@ -30,6 +30,7 @@ from kiosk.settings import (
     check_files,
     default_settings,
     load_settings,
+    save_settings,
     settings_warnings,
 )
 from kiosk.storage.sheet_numbers import SheetNumberError
@@ -151,6 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the questionnaire data and the settings; print ok or every problem.",
     )
     check_cmd.set_defaults(func=_cmd_check_config)
+
+    pin_cmd = commands.add_parser(
+        "set-pin",
+        parents=[common],
+        help="set the 6-digit staff PIN (asked twice)",
+        description=(
+            "Ask for the staff PIN twice (from the terminal, or two lines on standard input) "
+            "and store its scrypt hash in the settings file. Until a PIN is set, a "
+            "locked-down kiosk has no staff access."
+        ),
+    )
+    pin_cmd.set_defaults(func=_cmd_set_pin)
     return parser
 
 
@@ -370,6 +383,40 @@ def _cmd_report(args: argparse.Namespace) -> int:
         ) from None
     print(f"sheet {header.sheet_number} written to {out}")
     return EXIT_OK
+
+
+def _cmd_set_pin(args: argparse.Namespace) -> int:
+    from kiosk.pin import PIN_LENGTH, hash_pin, valid_pin  # noqa: PLC0415 - this command only
+
+    settings = _settings(args)
+    if settings.path is None:
+        raise InputError(
+            "kiosk set-pin: the settings file could not be created; give one with --settings"
+        )
+    pin, again = _ask_secret("staff PIN (6 digits): "), _ask_secret("the same PIN again: ")
+    if not valid_pin(pin):
+        raise InputError(f"kiosk set-pin: the PIN must be {PIN_LENGTH} digits; nothing changed")
+    if pin != again:
+        raise InputError("kiosk set-pin: the two PINs differ; nothing changed")
+    try:
+        save_settings(settings, {"admin": {"pin_hash": hash_pin(pin)}})
+    except OSError as exc:
+        raise InputError(
+            f"{settings.path}: cannot be written ({exc.strerror}); "
+            "run as the user who owns the settings file"
+        ) from None
+    print(f"staff PIN set in {settings.path}")
+    return EXIT_OK
+
+
+def _ask_secret(prompt: str) -> str:
+    """One line from the terminal without echo, or from standard input when it is not one."""
+    if sys.stdin.isatty():
+        import getpass  # noqa: PLC0415
+
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline(64)
+    return line.rstrip("\r\n")
 
 
 def _cmd_check_config(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-import re
 import sys
 import zipfile
 from collections.abc import Mapping
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.engine import load_questionnaire
-from kiosk.settings import Settings
+from kiosk.settings import Settings, redacted_text
 
 
 def write_diagnostics(folder: Path, settings: Settings, versions: Mapping[str, str]) -> Path:
@@ -23,11 +22,8 @@ def write_diagnostics(folder: Path, settings: Settings, versions: Mapping[str, s
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("versions.txt", _versions(versions))
-            if settings.path is not None and settings.path.is_file():
-                text = settings.path.read_text("utf-8")
-                # The PIN hash never leaves the kiosk.
-                text = re.sub(r'(?m)^(\s*pin_hash\s*=\s*)"[^"]*"', r'\1"(removed)"', text)
-                archive.writestr("settings.toml", text)
+            # Written from the parsed values: the PIN hash never leaves the kiosk.
+            archive.writestr("settings.toml", redacted_text(settings))
             logs = settings.data_path / "logs"
             for log in sorted(logs.glob("*.log*")) if logs.is_dir() else []:
                 archive.write(log, f"logs/{log.name}")

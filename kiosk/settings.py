@@ -62,6 +62,9 @@ MAX_LOGO_BYTES: Final = 2 * 1024 * 1024
 MAX_LOGO_PIXELS: Final = 4000
 
 
+_SECTIONS: Final = ("branch", "kiosk", "printing", "storage", "admin")
+
+
 class SettingsError(KioskError):
     """A settings file that cannot be used; every problem names file, key and value."""
 
@@ -411,10 +414,7 @@ def save_settings(settings: Settings, changes: Mapping[str, Mapping[str, object]
     through a temporary file and a rename. Raises OSError when it cannot be written.
     """
     path = settings.path if settings.path is not None else default_settings_path()
-    current = {
-        name: getattr(settings, name)._asdict()
-        for name in ("branch", "kiosk", "printing", "storage", "admin")
-    }
+    current = {name: getattr(settings, name)._asdict() for name in _SECTIONS}
     for section, values in changes.items():
         current.setdefault(section, {}).update(values)
     problems, merged = validate(current, path)
@@ -445,6 +445,21 @@ def _render(values: Mapping[str, Mapping[str, object]]) -> str:
             continue
         out.append(line.rstrip())
     return "\n".join(out) + "\n"
+
+
+SECRET_KEYS: Final = (("admin", "pin_hash"),)
+"""Values that never leave the kiosk (diagnostics, logs)."""
+REDACTED: Final = "(removed)"
+
+
+def redacted_text(settings: Settings) -> str:
+    """The settings as a TOML file, written from the parsed values, with every secret
+    replaced by "(removed)" (whatever TOML spelling the file used)."""
+    values = {name: dict(getattr(settings, name)._asdict()) for name in _SECTIONS}
+    for section, key in SECRET_KEYS:
+        if values[section][key]:
+            values[section][key] = REDACTED
+    return _render(values)
 
 
 def _toml_value(value: object) -> str:

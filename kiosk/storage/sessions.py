@@ -25,7 +25,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -459,6 +459,24 @@ class SessionLog:
         """When and why the file had to be reopened while the kiosk ran (None: never)."""
         note = self.meta("reopened")
         return dict(json.loads(note)) if note else None
+
+    def pin_state(self) -> tuple[int, datetime | None]:
+        """The PIN pad as the last run left it: wrong PINs since the last unlock, new PIN
+        or lockout, and the end of the newest lockout (None when there was none)."""
+        rows = self.db.execute(
+            "SELECT action, detail FROM admin_actions"
+            " WHERE action IN ('pin_wrong', 'pin_locked', 'unlock', 'pin_set')"
+            " ORDER BY id DESC LIMIT 100"
+        ).fetchall()
+        failures = 0
+        for action, detail in rows:
+            if action != "pin_wrong":
+                if action == "pin_locked":
+                    with suppress(ValueError):
+                        return failures, datetime.fromisoformat(detail)
+                break
+            failures += 1
+        return failures, None
 
     def purge(self, cutoff: datetime) -> Purged:
         """Delete the rows written before `cutoff`, each dated by the first trusted time

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
@@ -37,13 +38,27 @@ class CornerTaps:
 
 
 class PinGuard:
-    """Checks PINs against the stored hash; five wrong ones lock the pad for five minutes."""
+    """Checks PINs against the stored hash; five wrong ones lock the pad for five minutes.
 
-    def __init__(self, stored: str, clock: Callable[[], float] = time.monotonic) -> None:
+    The clock is wall time (seconds since the epoch), so that a lockout kept in the
+    session log still holds after a restart: `failures` and `locked_until` come from
+    there, and `journal(action, detail)` records each wrong PIN ("pin_wrong") and each
+    lockout ("pin_locked", with its end as an ISO time)."""
+
+    def __init__(
+        self,
+        stored: str,
+        clock: Callable[[], float] = time.time,
+        *,
+        failures: int = 0,
+        locked_until: float = 0.0,
+        journal: Callable[[str, str], object] = lambda _action, _detail: None,
+    ) -> None:
         self.stored = stored
         self.clock = clock
-        self.failures = 0
-        self.locked_until = 0.0
+        self.failures = failures
+        self.locked_until = locked_until
+        self.journal = journal
 
     @property
     def needs_setup(self) -> bool:
@@ -60,9 +75,12 @@ class PinGuard:
             self.failures = 0
             return True
         self.failures += 1
+        self.journal("pin_wrong", f"{self.failures} of {MAX_TRIES}")
         if self.failures >= MAX_TRIES:
             self.failures = 0
             self.locked_until = self.clock() + LOCKOUT_S
+            until = datetime.fromtimestamp(self.locked_until).isoformat(timespec="seconds")
+            self.journal("pin_locked", until)
         return False
 
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from kiosk import engine
 from kiosk.engine.errors import AnswerError, DataError
 from kiosk.i18n import in_every_language, language_names
-from kiosk.settings import Settings, SettingsError, save_settings
+from kiosk.settings import Settings, SettingsError, load_settings, save_settings
 from kiosk.ui.app import screen_scale, style_sheet
 from kiosk.ui.attract import AttractPage
 from kiosk.ui.page import Page
@@ -160,7 +160,8 @@ class KioskWindow(QWidget):
             self.overlay,
             self.settings.kiosk.idle_timeout_s,
             self.settings.kiosk.idle_countdown_s,
-            active=lambda: self.visit.screen not in (ATTRACT, PIN, ADMIN, PRINTING),
+            # The PIN pad and the staff panel too: staff who walk away are logged out.
+            active=lambda: self.visit.screen not in (ATTRACT, PRINTING),
         )
         self.idle.expired.connect(self.wipe)
         app = QApplication.instance()
@@ -197,7 +198,13 @@ class KioskWindow(QWidget):
         )
 
         self.corner_taps: CornerTaps = CornerTaps()
-        self.pin_guard: PinGuard = PinGuard(self.settings.admin.pin_hash)
+        failures, locked_until = self.sessions.pin_state()
+        self.pin_guard: PinGuard = PinGuard(
+            self.settings.admin.pin_hash,
+            failures=failures,
+            locked_until=locked_until.timestamp() if locked_until else 0.0,
+            journal=self._pin_event,
+        )
         consent = ConsentPage(self.lang)
         consent.accepted.connect(lambda: self.show_screen(self.scored[0]))
         consent.declined.connect(self._declined)
@@ -650,11 +657,36 @@ class KioskWindow(QWidget):
     # ------------------------------------------------------------------ staff
 
     def _corner_tapped(self) -> None:
-        if not self.ensure_ready():
+        """Five taps on the start screen open the PIN pad; never during a client's visit.
+
+        Without a PIN (set by the installer or `kiosk set-pin`) a locked-down kiosk has no
+        staff access at all; a kiosk in a window asks for one to be set on the pad."""
+        if not self.ensure_ready() or not self.corner_taps.tap() or self.visit.screen != ATTRACT:
             return
-        if self.corner_taps.tap() and self.visit.screen not in (PIN, ADMIN):
-            self.before_admin = self.visit.screen
-            self.show_screen(PIN)
+        if not self.pin_guard.stored:
+            self._reload_pin_hash()
+        if self.lockdown and not self.pin_guard.stored:
+            log.warning("staff corner tapped, but no staff PIN is set (kiosk set-pin)")
+            return
+        self.before_admin = self.visit.screen
+        self.show_screen(PIN)
+
+    def _reload_pin_hash(self) -> None:
+        """Take the PIN hash in the settings file now (`kiosk set-pin` may have set it
+        since the start), so that the staff panel's saves keep it too."""
+        if self.settings.path is None:
+            return
+        try:
+            admin = load_settings(self.settings.path).admin
+        except SettingsError as exc:
+            log.error("cannot read the staff PIN from the settings: %s", exc)
+            return
+        self.settings = self.settings._replace(admin=admin)
+        self.pin_guard.stored = admin.pin_hash
+
+    def _pin_event(self, action: str, detail: str) -> None:
+        log.warning("staff PIN pad: %s %s", action, detail)
+        self._log_admin(action, detail)
 
     def _save_pin(self, pin_hash: str) -> None:
         try:

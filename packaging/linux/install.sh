@@ -210,22 +210,14 @@ if [ "$SET_PIN" = 1 ] && [ -z "$pin" ]; then
     [ "$pin" = "$again" ] || die "the two PINs differ"
 fi
 if [ -n "$pin" ]; then
-    # The kiosk's own code hashes the PIN and rewrites the file (validated, atomic).
-    printf '%s' "$pin" | as_kiosk "$NEW/bin/python" -P -c '
-import sys
-from pathlib import Path
-from kiosk.pin import hash_pin, valid_pin
-from kiosk.settings import load_settings, save_settings
-pin = sys.stdin.read().strip()
-if not valid_pin(pin):
-    sys.exit("install.sh: the PIN must be 6 digits")
-path = Path(sys.argv[1])
-save_settings(load_settings(path), {"admin": {"pin_hash": hash_pin(pin)}})
-print("staff PIN set in", path)
-' "$CONF_DIR/settings.toml" || die "setting the PIN failed"
+    # The kiosk's own command hashes the PIN and rewrites the file (validated, atomic).
+    printf '%s\n%s\n' "$pin" "$pin" \
+        | as_kiosk "$NEW/bin/kiosk" --settings "$CONF_DIR/settings.toml" set-pin \
+        || die "setting the PIN failed"
 elif grep -q '^pin_hash = ""' "$ROOT$CONF_DIR/settings.toml"; then
-    echo "note: no staff PIN yet: the first five taps on the top-left corner set it." >&2
-    echo "      Set it now with --set-pin or KIOSK_PIN=..., or right after the first boot." >&2
+    echo "note: no staff PIN yet: the locked-down kiosk has no staff access until one is set." >&2
+    echo "      Set it now with --set-pin or KIOSK_PIN=..., or later with:" >&2
+    echo "      runuser -u $KIOSK_USER -- $PREFIX/venv/bin/kiosk --settings $CONF_DIR/settings.toml set-pin" >&2
 fi
 
 # Switch: the `venv` link to the new venv (rename over the old link: atomic).
