@@ -81,7 +81,11 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
 
 
 def screen_scale(width: int, height: int) -> float:
-    """Sizes are designed for 1920×1080; smaller or portrait screens scale them down."""
+    """Sizes are designed for 1920×1080; smaller screens scale them down. A portrait
+    screen is as wide as a landscape one is high, and has room below: it scales by its
+    width, so its text is as large as on a landscape screen of the same size."""
+    if height > width:
+        return round(max(0.72, min(1.2, width / 1080, height / 1600)), 2)
     return round(max(0.72, min(1.2, height / 1000, width / 1200)), 2)
 
 
@@ -122,7 +126,8 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     QPushButton:disabled {{ border-color: {LINE}; color: #A7B2BD; }}
     QPushButton[role="primary"] {{ background: {ACCENT}; color: white; }}
     QPushButton[role="primary"]:disabled {{ background: {LINE}; color: white; }}
-    QPushButton[role="option"] {{ min-height: {dim(100)}; border-color: {LINE}; padding: 0; }}
+    QPushButton[role="option"] {{ min-height: 0; border-color: {LINE}; padding: 0; }}
+    OptionGrid {{ qproperty-naturalHeight: {dim(100)}; qproperty-leastHeight: {max(60, round(64 * scale))}; }}
     QPushButton[role="option"] QLabel {{ font-size: {px(34)}; color: {INK}; }}
     QPushButton[role="option"][chosen="true"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
     QPushButton[role="option"][chosen="true"] QLabel {{ color: white; }}

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -24,7 +26,7 @@ from kiosk.ui.charts import AllocationChart, Gauge, Swatch
 from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import Visit
-from kiosk.ui.widgets import NumberPad, WrapButton, button, label, set_state
+from kiosk.ui.widgets import NumberPad, OptionGrid, WrapButton, button, label, set_state
 
 HIGHLIGHT_MS = 250
 """How long a tapped option stays highlighted before the next question (0 in benchmarks)."""
@@ -172,17 +174,13 @@ class ChoicePage(QuestionPage):
     def __init__(self, lang: Language, question: Question) -> None:
         super().__init__(lang, question)
         self.options: dict[str, WrapButton] = {}
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(12)
+        self.grid = OptionGrid(f"{question.id}.options")
         for option in question.options:
             widget = WrapButton(f"{question.id}.{option.id}")
             widget.clicked.connect(lambda _=False, oid=option.id: self._chosen(oid))
             self.options[option.id] = widget
-            column.addWidget(widget)
-        column.addStretch(1)
-        self.outer.addWidget(touch_scroll(holder), 1)
+            self.grid.add(widget)
+        self.outer.addWidget(self.grid, 1)
         if self.skip is not None:
             row = QHBoxLayout()
             row.addStretch(1)
@@ -225,7 +223,7 @@ class NumberPage(QuestionPage):
     def __init__(self, lang: Language, question: Question) -> None:
         super().__init__(lang, question)
         self.entry = ""
-        body = QHBoxLayout()
+        body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         body.setSpacing(60)
         left = QVBoxLayout()
         left.setSpacing(12)
@@ -254,7 +252,16 @@ class NumberPage(QuestionPage):
         self.pad.cleared.connect(self._cleared)
         body.addLayout(left, 3)
         body.addWidget(self.pad, 2)
+        self.body = body
         self.outer.addLayout(body, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        # Side by side on a landscape screen; the pad under the number on a portrait one.
+        portrait = event.size().height() > event.size().width()
+        self.body.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        super().resizeEvent(event)
 
     def load(self, visit: Visit) -> None:
         current = visit.answers.get(self.question.id)

@@ -4,7 +4,8 @@ The drawn ones (gauge, donut) are in kiosk.ui.charts: the first screen needs onl
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Property, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -35,6 +36,27 @@ def label(text: str = "", role: str = "", name: str = "", *, wrap: bool = True) 
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     return widget
+
+
+class ElidedLabel(QLabel):
+    """One line that gives way: as wide as its text when there is room, shortened with
+    "…" when not (it never makes its row wider than the screen)."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.setObjectName(name)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
 
 
 def set_state(widget: QWidget, name: str, on: bool) -> None:
@@ -83,6 +105,77 @@ class WrapButton(QPushButton):
         return self._label.text()
 
 
+class OptionGrid(QWidget):
+    """A question's options, laid out to fit the space they are given, never scrolled.
+
+    One column when every option fits at its natural height; otherwise two (then three)
+    columns; otherwise the options shrink evenly, but never below the least height. Both
+    heights come from the style sheet (`qproperty-naturalHeight`, `qproperty-leastHeight`),
+    so they follow the screen. The grid asks for no size of its own, so the page around it
+    decides, and it re-arranges on every resize (a new screen, language or text size)."""
+
+    def __init__(self, name: str, spacing: int = 12) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.spacing = spacing
+        self.buttons: list[QPushButton] = []
+        self.columns = 1
+        self._natural = 100
+        self._least = 64
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+
+    def _get_natural(self) -> int:
+        return self._natural
+
+    def _set_natural(self, value: int) -> None:
+        self._natural = value
+        self.arrange()
+
+    def _get_least(self) -> int:
+        return self._least
+
+    def _set_least(self, value: int) -> None:
+        self._least = value
+        self.arrange()
+
+    naturalHeight = Property(int, _get_natural, _set_natural)  # noqa: N815 - Qt property
+    leastHeight = Property(int, _get_least, _set_least)  # noqa: N815 - Qt property
+
+    def add(self, widget: QPushButton) -> None:
+        widget.setParent(self)
+        self.buttons.append(widget)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(400, self._natural)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(0, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.arrange()
+
+    def arrange(self) -> None:
+        if not self.buttons or self.width() <= 0:
+            return
+        room, gap = self.height(), self.spacing
+        for columns in (1, 2, 3):
+            width = (self.width() - (columns - 1) * gap) // columns
+            heights = [max(self._least, b.heightForWidth(width)) for b in self.buttons]
+            rows = [max(heights[i : i + columns]) for i in range(0, len(heights), columns)]
+            spare = (room - sum(rows) - gap * (len(rows) - 1)) // len(rows)
+            if spare >= 0:
+                break
+        # Grow each row towards the natural height with what room there is.
+        rows = [max(h, min(h + max(spare, 0), self._natural)) for h in rows]
+        self.columns = columns
+        y = 0
+        for row, height in enumerate(rows):
+            for column, widget in enumerate(self.buttons[row * columns : (row + 1) * columns]):
+                widget.setGeometry(column * (width + gap), y, width, height)
+            y += height + gap
+
+
 class NumberPad(QWidget):
     """Digits 0–9 and clear, as big keys; never the system keyboard."""
 
@@ -108,4 +201,4 @@ class NumberPad(QWidget):
         self.keys["clear"].setText(text)
 
 
-__all__ = ["NumberPad", "WrapButton", "button", "label", "set_state"]
+__all__ = ["ElidedLabel", "NumberPad", "OptionGrid", "WrapButton", "button", "label", "set_state"]

@@ -50,7 +50,7 @@ from kiosk.ui.visit import (
     Visit,
     flow,
 )
-from kiosk.ui.widgets import button, label, set_state
+from kiosk.ui.widgets import ElidedLabel, button, label, set_state
 
 if TYPE_CHECKING:
     # Only annotations here: PySide6 builds these classes (and QEvent's enums, ~1.7 ms)
@@ -304,7 +304,8 @@ class KioskWindow(QWidget):
         row = QHBoxLayout(self.header)
         row.setContentsMargins(CORNER_SIZE + 12, 10, 24, 10)
         row.setSpacing(12)
-        self.branch_label = label(self.settings.branch.name, "", "header.branch", wrap=False)
+        # Shortened with "…" when the header is narrow (portrait, large text, English).
+        self.branch_label = ElidedLabel(self.settings.branch.name, "header.branch")
         self.progress = label("", "", "header.progress", wrap=False)
         row.addWidget(self.branch_label)
         row.addStretch(1)

@@ -1,0 +1,73 @@
+"""Every client sees every answer: at each supported screen size, in both languages, with
+and without large text, every option of every question and both navigation buttons are
+wholly on screen without scrolling."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from kiosk.ui.widgets import WrapButton
+from kiosk.ui.window import KioskWindow
+from tests.ui.conftest import MakeWindow
+
+SIZES = [(1920, 1080), (1280, 800), (1080, 1920)]
+LAYOUTS = [
+    pytest.param(size, lang, large, id=f"{size[0]}x{size[1]}-{lang}-{'large' * large or 'normal'}")
+    for size in SIZES
+    for lang in ("zh_CN", "en")
+    for large in (False, True)
+]
+MIN_TARGET_PX = 60
+"""≥ 15 mm on a 1920×1080 21.5-inch lobby screen (≈ 4 px a millimetre)."""
+
+
+def wholly_visible(widget: QWidget, window: QWidget) -> bool:
+    """The widget's whole rectangle is painted on screen: nothing covers or clips it,
+    and it lies inside the window."""
+    if not widget.isVisible():
+        return False
+    whole = QRect(0, 0, widget.width(), widget.height())
+    if widget.visibleRegion().boundingRect() != whole:
+        return False
+    if widget.visibleRegion().rectCount() != 1:
+        return False
+    top_left = widget.mapTo(window, whole.topLeft())
+    placed = QRect(top_left, whole.size())
+    return window.rect().contains(placed)
+
+
+def problems_on(window: KioskWindow, screen: str) -> list[str]:
+    window.show_screen(screen)
+    QApplication.processEvents()
+    page = window.pages[screen]
+    wanted: list[QWidget] = list(page.findChildren(WrapButton))
+    wanted += [w for w in page.findChildren(QPushButton) if w.objectName().endswith(".skip")]
+    wanted += [w for w in page.findChildren(QPushButton) if ".key." in w.objectName()]
+    wanted += [window.back_button]
+    if screen != "review":
+        wanted.append(window.next_button)
+    problems = []
+    for widget in wanted:
+        if not wholly_visible(widget, window):
+            problems.append(f"{screen}: {widget.objectName()} is not wholly visible")
+        elif widget.height() < MIN_TARGET_PX:
+            problems.append(f"{screen}: {widget.objectName()} is {widget.height()} px high")
+    return problems
+
+
+@pytest.mark.parametrize(("size", "lang", "large"), LAYOUTS)
+def test_every_question_shows_every_option_and_both_buttons(
+    make_window: MakeWindow, no_highlight: None, size: tuple[int, int], lang: str, large: bool
+) -> None:
+    window = make_window(size=size)
+    window.set_language(lang)
+    if large:
+        window.toggle_large_text()
+    problems: list[str] = []
+    for question in window.questionnaire.questions:
+        problems += problems_on(window, question.id)
+        if (window.width(), window.height()) != size:
+            problems.append(f"{question.id}: the window grew to {window.width()}×{window.height()}")
+    assert problems == []
