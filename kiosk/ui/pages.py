@@ -127,6 +127,8 @@ class QuestionPage(Page):
     """(question id, value); value None = prefer not to say."""
     speak = Signal(str)
     """Text to read aloud in the screen's language."""
+    highlighting = Signal(int)
+    """An option was tapped and stays highlighted for this many milliseconds."""
 
     def __init__(self, lang: Language, question: Question) -> None:
         super().__init__(lang)
@@ -209,6 +211,7 @@ class ChoicePage(QuestionPage):
         if self.skip is not None:
             self.skip.setEnabled(False)
         emit: Callable[[], None] = lambda: self.answered.emit(self.question.id, option_id)  # noqa: E731
+        self.highlighting.emit(HIGHLIGHT_MS)
         if HIGHLIGHT_MS > 0:
             QTimer.singleShot(HIGHLIGHT_MS, emit)
         else:

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from kiosk.ui.pages import MessagePage, PrintingPage, QuestionPage
     from kiosk.ui.sheets import ExportResult, PrintResult, Sheet
     from kiosk.ui.speech import Speaker
+    from kiosk.ui.taps import TapGuard
     from kiosk.ui.tasks import Tasks
 
 log = logging.getLogger("kiosk.ui")
@@ -137,6 +138,7 @@ class KioskWindow(QWidget):
         from kiosk.storage.sessions import DB_FILE, SessionLog, StorageError  # noqa: PLC0415 - 2nd stage
         from kiosk.ui.idle import CountdownOverlay, IdleWatcher  # noqa: PLC0415
         from kiosk.ui.speech import Speaker  # noqa: PLC0415
+        from kiosk.ui.taps import TapGuard  # noqa: PLC0415
         from kiosk.ui.tasks import Tasks  # noqa: PLC0415
 
         try:
@@ -153,6 +155,7 @@ class KioskWindow(QWidget):
         self.flow = flow(questionnaire)
         self.scored = [q.id for q in questionnaire.questions if q.scored]
         self.optional = [q.id for q in questionnaire.questions if not q.scored]
+        self.tap_guard: TapGuard = TapGuard([self.stack, self.footer])
         self._build_screens()
         # Idle time counts only off the attract screen, so it starts with the visits.
         self.overlay = CountdownOverlay(self, self.lang)
@@ -167,6 +170,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+            app.installEventFilter(self.tap_guard)
         # Old session records go now (in the worker, before any visit's write) and daily.
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
@@ -261,6 +265,8 @@ class KioskWindow(QWidget):
             else:
                 question_page = ChoicePage(self.lang, question)
             question_page.answered.connect(self._answered)
+            # While the chosen option is highlighted, and then until the next screen settles.
+            question_page.highlighting.connect(self.tap_guard.settle)
             question_page.speak.connect(lambda text: self.speaker.say(text, self.lang.lang))
             question_page.speaker.setVisible(self.speaker.available)
             screens[question.id] = question_page
@@ -373,6 +379,8 @@ class KioskWindow(QWidget):
         else:
             page.load(self.visit)
         self.stack.setCurrentWidget(page)
+        if screen != ATTRACT:  # the start screen takes the next client's tap at once
+            self.tap_guard.settle()  # the client sees a new screen before it takes a tap
         self._update_chrome()
         if screen == THANKS:
             self.thanks_timer.start()  # restarted: an earlier visit's timer cannot end this one
@@ -759,6 +767,7 @@ class KioskWindow(QWidget):
             app = QApplication.instance()
             if app is not None and self.ready:
                 app.removeEventFilter(self.idle)
+                app.removeEventFilter(self.tap_guard)
             event.accept()
         else:
             event.ignore()
