@@ -13,23 +13,19 @@ from reportlab.graphics.shapes import Drawing, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-INK = colors.HexColor("#1F2A36")
-MUTED = colors.HexColor("#5B6773")
+from kiosk import palette
+from kiosk.gauge import band_span, marker_x
+
+INK = colors.HexColor(palette.INK)
+MUTED = colors.HexColor(palette.MUTED)
 # Light to dark, so the bands and slices stay apart when printed in grey.
-BAND_FILLS = [
-    colors.HexColor("#E3ECF4"),
-    colors.HexColor("#B9CCE0"),
-    colors.HexColor("#8AAACB"),
-    colors.HexColor("#5A83AD"),
-    colors.HexColor("#2E5A88"),
-]
-CLASS_FILLS = [colors.HexColor("#D6E4F0"), colors.HexColor("#7FA3C6"), colors.HexColor("#244B75")]
+BAND_FILLS = [colors.HexColor(fill) for fill in palette.BAND_FILLS]
+CLASS_FILLS = [colors.HexColor(fill) for fill in palette.CLASS_FILLS]
 
 
 def _text_on(fill: colors.Color) -> colors.Color:
-    """White text on a dark fill, dark text on a light one."""
-    luminance = 0.299 * fill.red + 0.587 * fill.green + 0.114 * fill.blue
-    return colors.white if luminance < 0.55 else INK
+    """White text on a dark fill, dark text on a light one (whichever contrasts more)."""
+    return colors.HexColor(palette.text_on(f"#{fill.hexval()[2:]}"))
 
 
 def drawing_in(
@@ -75,8 +71,7 @@ def gauge(
     drawing = drawing_in(font, width, bar_height + marker + 14)
     base = 12.0
     for index, (label, low, high) in enumerate(bands):
-        x = width * low / 101
-        w = width * (high - low + 1) / 101
+        x, w = band_span(width, low, high)
         fill = BAND_FILLS[index % len(BAND_FILLS)]
         drawing.add(box(x, base, w, bar_height, fill=fill, stroke=colors.white))
         size = 8.0
@@ -105,7 +100,7 @@ def gauge(
                 textAnchor="start" if tick == 0 else "end",
             )
         )
-    x = width * (value + 0.5) / 101
+    x = marker_x(width, bands, value, 5)
     top = base + bar_height
     drawing.add(
         Polygon(

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from kiosk import __version__
+from kiosk import __version__, palette
 from kiosk.engine import Profile, Questionnaire, Tables
 from kiosk.engine.questionnaire import Question, Service
 from kiosk.i18n import texts
@@ -44,9 +44,9 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 14 * mm
 MARGIN_Y = 11 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
-RULE = colors.HexColor("#C9D3DD")
-PANEL = colors.HexColor("#F3F6F9")
-ACCENT = colors.HexColor("#2E5A88")
+RULE = colors.HexColor(palette.LINE)
+PANEL = colors.HexColor(palette.SHADE)
+ACCENT = colors.HexColor(palette.ACCENT)
 
 
 LOGO_SIZE = 16 * mm
@@ -302,7 +302,7 @@ class _Sheet:
                     self.p(title, self.h2),
                     self.p(
                         f'<font size="24">{dimension.score}</font>'
-                        f'<font size="10" color="#5B6773"> / 100</font>'
+                        f'<font size="10" color="{palette.MUTED}"> / 100</font>'
                         f"&nbsp;&nbsp;&nbsp;{_escape(level_name)}",
                         ParagraphStyle("score", parent=self.big, leading=27),
                         escape=False,

@@ -31,13 +31,12 @@ from kiosk import __version__
 from kiosk.diagnostics import write_diagnostics
 from kiosk.engine import Questionnaire
 from kiosk.i18n import language_names
+from kiosk.palette import BAND_FILLS, INK
 from kiosk.printing import print_pdf, printer_names, queue_state, resolve_printer
 from kiosk.settings import Settings
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.retention import PurgeResult, last_purge, purge_old_records
 from kiosk.storage.sessions import SessionLog, Stats
-from kiosk.ui.app import INK
-from kiosk.ui.charts import BAND_FILLS
 from kiosk.ui.page import Page
 from kiosk.ui.pages import touch_scroll
 from kiosk.ui.sheets import removable_drives

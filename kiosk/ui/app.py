@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.engine.errors import DataError
 from kiosk.fonts import font_path
+from kiosk.palette import ACCENT, DISABLED, INK, LINE, MUTED, OUTLINE, PANEL, PAPER, WARNING, WHITE
 
 log = logging.getLogger("kiosk.qt")
 
@@ -22,14 +23,6 @@ QUIET_NOTICES = (
     "propagateSizeHints",  # the offscreen platform cannot resize a real window
 )
 LARGE_TEXT_SCALE = 1.3
-
-INK = "#1F2A36"
-MUTED = "#5B6773"
-ACCENT = "#2E5A88"
-ACCENT_DARK = "#23476C"
-PAPER = "#F5F7FA"
-PANEL = "#FFFFFF"
-LINE = "#C9D3DD"
 
 
 def ensure_app() -> QApplication:
@@ -116,26 +109,26 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     QLabel[role="score"] {{ font-size: {px(72)}; color: {ACCENT}; }}
     QLabel[role="value"] {{ font-size: {px(80)}; color: {INK}; }}
     QLabel[role="level"] {{ font-size: {px(36)}; }}
-    QLabel[role="warning"] {{ font-size: {px(28)}; color: #8A4B08; }}
+    QLabel[role="warning"] {{ font-size: {px(28)}; color: {WARNING}; }}
     QLabel[role="small"] {{ font-size: {px(22)}; color: {MUTED}; }}
     QFrame[role="card"] {{ background: {PANEL}; border: 1px solid {LINE}; border-radius: 16px; }}
     QPushButton {{
         background: {PANEL}; border: 2px solid {ACCENT}; border-radius: 14px;
         padding: {dim(8)} {dim(22)}; min-height: {dim(72)}; font-size: {px(30)}; color: {ACCENT};
     }}
-    QPushButton:disabled {{ border-color: {LINE}; color: #A7B2BD; }}
-    QPushButton[role="primary"] {{ background: {ACCENT}; color: white; }}
-    QPushButton[role="primary"]:disabled {{ background: {LINE}; color: white; }}
-    QPushButton[role="option"] {{ min-height: 0; border-color: {LINE}; padding: 0; }}
+    QPushButton:disabled {{ border: 2px dashed {OUTLINE}; background: {DISABLED}; color: {MUTED}; }}
+    QPushButton[role="primary"] {{ background: {ACCENT}; color: {WHITE}; }}
+    QPushButton[role="primary"]:disabled {{ background: {DISABLED}; color: {MUTED}; }}
+    QPushButton[role="option"] {{ min-height: 0; border-color: {OUTLINE}; padding: 0; }}
     OptionGrid {{ qproperty-naturalHeight: {dim(100)}; qproperty-leastHeight: {max(60, round(64 * scale))}; }}
     QPushButton[role="option"] QLabel {{ font-size: {px(34)}; color: {INK}; }}
     QPushButton[role="option"][chosen="true"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
-    QPushButton[role="option"][chosen="true"] QLabel {{ color: white; }}
+    QPushButton[role="option"][chosen="true"] QLabel {{ color: {WHITE}; }}
     QPushButton[role="key"] {{ font-size: {px(44)}; min-height: {dim(84)}; min-width: {dim(120)}; padding: {dim(4)}; color: {INK}; }}
-    QPushButton[role="quiet"] {{ border-color: {LINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; }}
-    QPushButton[role="lang"] {{ border-color: {LINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; padding: 4px {px(18)}; }}
-    QPushButton[role="quiet"][current="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
-    QPushButton[role="lang"][current="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
+    QPushButton[role="quiet"] {{ border-color: {OUTLINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; }}
+    QPushButton[role="lang"] {{ border-color: {OUTLINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; padding: 4px {px(18)}; }}
+    QPushButton[role="quiet"][current="true"] {{ background: {ACCENT}; color: {WHITE}; border-color: {ACCENT}; }}
+    QPushButton[role="lang"][current="true"] {{ background: {ACCENT}; color: {WHITE}; border-color: {ACCENT}; }}
     QPushButton[role="face"] {{ font-size: {px(36)}; min-height: {dim(120)}; min-width: {dim(120)}; padding: {dim(8)}; }}
     QPushButton#admin\\.corner {{ background: transparent; border: none; min-height: 0; padding: 0; }}
     QPushButton#attract\\.start {{
@@ -143,13 +136,13 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     }}
     QLineEdit, QComboBox, QSpinBox {{
         min-height: {dim(64)}; padding: 2px {dim(12)}; font-size: {px(28)};
-        background: {PANEL}; border: 1px solid {LINE}; border-radius: 8px;
+        background: {PANEL}; border: 2px solid {OUTLINE}; border-radius: 8px;
     }}
-    QListWidget {{ font-size: {px(28)}; background: {PANEL}; border: 1px solid {LINE}; }}
+    QListWidget {{ font-size: {px(28)}; background: {PANEL}; border: 2px solid {OUTLINE}; }}
     QListWidget::item {{ min-height: {dim(56)}; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
     QScrollBar:vertical {{ width: {dim(18)}; background: {PAPER}; }}
-    QScrollBar::handle:vertical {{ background: {LINE}; border-radius: {dim(9)}; min-height: {dim(60)}; }}
+    QScrollBar::handle:vertical {{ background: {OUTLINE}; border-radius: {dim(9)}; min-height: {dim(60)}; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
     #idle\\.countdown {{ background: rgba(31, 42, 54, 200); }}
     #idle\\.countdown QFrame[role="card"] {{ background: {PANEL}; }}

@@ -12,10 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from kiosk.ui.app import INK, MUTED
-
-BAND_FILLS = ["#E3ECF4", "#B9CCE0", "#8AAACB", "#5A83AD", "#2E5A88"]
-CLASS_FILLS = ["#D6E4F0", "#7FA3C6", "#244B75"]
+from kiosk.gauge import band_span, marker_x
+from kiosk.palette import BAND_FILLS, CLASS_FILLS, INK, MUTED, OUTLINE, PAPER, WHITE, text_on
 
 
 class Gauge(QWidget):
@@ -50,13 +48,16 @@ class Gauge(QWidget):
             font.setPixelSize(font.pixelSize() - 1)
         painter.setFont(font)
         for index, (text, low, high) in enumerate(self._bands):
-            x = width * low / 101
-            w = width * (high - low + 1) / 101
-            fill = QColor(BAND_FILLS[index % len(BAND_FILLS)])
-            painter.fillRect(QRectF(x + 1, top, w - 2, bar), fill)
-            painter.setPen(QColor("white") if fill.lightnessF() < 0.55 else QColor(INK))
+            x, w = band_span(width, low, high)
+            fill = BAND_FILLS[index % len(BAND_FILLS)]
+            painter.fillRect(QRectF(x + 1, top, w - 2, bar), QColor(fill))
+            painter.setPen(QColor(text_on(fill)))
             painter.drawText(QRectF(x, top, w, bar), Qt.AlignmentFlag.AlignCenter, text)
-        x = width * (self._value + 0.5) / 101
+        # The gauge's frame, so its lightest band still stands out from the card.
+        painter.setPen(QPen(QColor(OUTLINE), 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(1, top, width - 2, bar))
+        x = marker_x(width, self._bands, self._value, 12)
         painter.setBrush(QColor(INK))
         painter.setPen(Qt.PenStyle.NoPen)
         marker = [QPointF(x - 12, 4), QPointF(x + 12, 4), QPointF(x, top - 2)]
@@ -91,22 +92,21 @@ class AllocationChart(QWidget):
             if share <= 0:
                 continue
             span = -round(share * 360 * 16 / 100)
-            painter.setPen(QPen(QColor("white"), 3))
+            painter.setPen(QPen(QColor(WHITE), 3))
             painter.setBrush(QColor(CLASS_FILLS[index]))
             painter.drawPie(rect, start, span)
             middle = math.radians((start + span / 2) / 16)
             radius = side * 0.38
             cx = rect.center().x() + radius * math.cos(middle)
             cy = rect.center().y() - radius * math.sin(middle)
-            fill = QColor(CLASS_FILLS[index])
-            painter.setPen(QColor("white") if fill.lightnessF() < 0.55 else QColor(INK))
+            painter.setPen(QColor(text_on(CLASS_FILLS[index])))
             painter.drawText(
                 QRectF(cx - 50, cy - 20, 100, 40), Qt.AlignmentFlag.AlignCenter, f"{share}%"
             )
             start += span
         hole = side * 0.42
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#F5F7FA"))
+        painter.setBrush(QColor(PAPER))
         painter.drawEllipse(rect.center(), hole / 2, hole / 2)
         painter.end()
 
@@ -127,4 +127,4 @@ class Swatch(QWidget):
         painter.end()
 
 
-__all__ = ["BAND_FILLS", "CLASS_FILLS", "AllocationChart", "Gauge", "Swatch"]
+__all__ = ["AllocationChart", "Gauge", "Swatch"]
