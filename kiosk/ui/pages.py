@@ -27,7 +27,10 @@ from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import Visit
 from kiosk.ui.widgets import NumberPad, OptionGrid, WrapButton, button, label, set_state
+from kiosk.wording import money
 
+LOSS_EXAMPLE_YUAN = 100_000
+"""The sum the loss question's example is worked on (the help line uses it too)."""
 HIGHLIGHT_MS = 250
 """How long a tapped option stays highlighted before the next question (0 in benchmarks)."""
 
@@ -317,14 +320,17 @@ class NumberPage(QuestionPage):
             )
         else:
             self.warning.setText("")
-        if self.question.id == "loss_tolerance_pct" and value is not None:
+        if self.question.id == "loss_tolerance_pct":
+            # The help line gives the general example; this one is the client's own.
             self.example.setText(
-                _("For example: a {pct}% loss on 100,000 yuan is {amount:,} yuan.").format(
-                    pct=value, amount=value * 1000
+                ""
+                if value is None
+                else _("So a {pct}% loss on {capital} would be {amount}.").format(
+                    pct=value,
+                    capital=money(self.lang.lang, LOSS_EXAMPLE_YUAN),
+                    amount=money(self.lang.lang, LOSS_EXAMPLE_YUAN * value // 100),
                 )
             )
-        elif self.question.id == "loss_tolerance_pct":
-            self.example.setText(_("For example: a 10% loss on 100,000 yuan is 10,000 yuan."))
         self.validity_changed.emit(value is not None)
 
 

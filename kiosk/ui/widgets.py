@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.wording import keep_phrases, plain
+
 
 def button(name: str, role: str = "", text: str = "") -> QPushButton:
     """A push button with the objectName tests and people know it by."""
@@ -27,8 +29,24 @@ def button(name: str, role: str = "", text: str = "") -> QPushButton:
     return widget
 
 
+class Label(QLabel):
+    """Plain text whose Chinese phrases stay whole when it wraps (kiosk.wording); `text()`
+    gives back the text as it was set."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(keep_phrases(text))
+
+    def text(self) -> str:
+        return plain(super().text())
+
+
 def label(text: str = "", role: str = "", name: str = "", *, wrap: bool = True) -> QLabel:
-    widget = QLabel(text)
+    widget = Label(text)
     if role:
         widget.setProperty("role", role)
     if name:
@@ -86,9 +104,9 @@ class WrapButton(QPushButton):
         self.setProperty("role", role)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoDefault(False)
-        self._label = QLabel(self)
+        self._label = Label()
+        self._label.setParent(self)
         self._label.setWordWrap(True)
-        self._label.setTextFormat(Qt.TextFormat.PlainText)
         self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(28, 16, 28, 16)
