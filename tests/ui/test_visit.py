@@ -174,7 +174,8 @@ def test_the_loss_question_shows_the_money(window: KioskWindow, drive: VisitDriv
     for screen in window.flow[window.flow.index("age") : window.flow.index("loss_tolerance_pct")]:
         drive.answer(screen, EXAMPLE[screen])
     drive.type_number("loss_tolerance_pct", 12)
-    assert drive.text("loss_tolerance_pct.example") == "也就是说：投入10万元，亏损12%就是少了1.2万元。"
+    example = drive.text("loss_tolerance_pct.example")
+    assert example == "也就是说：投入10万元，亏损12%就是少了1.2万元。"
 
 
 def test_declining_consent_returns_to_attract(window: KioskWindow, drive: VisitDriver) -> None:
