@@ -28,7 +28,7 @@ SETTINGS_FILE: Final = "settings.toml"
 _RANGES: Final[Mapping[tuple[str, str], tuple[int, int]]] = {
     ("branch", "kiosk_no"): (1, 9),
     ("kiosk", "idle_timeout_s"): (5, 3600),
-    ("kiosk", "idle_countdown_s"): (0, 120),
+    ("kiosk", "idle_countdown_s"): (20, 120),
     ("storage", "retention_days"): (1, 3650),
 }
 _CHOICES: Final[Mapping[tuple[str, str], tuple[str, ...]]] = {

@@ -22,7 +22,7 @@ SPEC_DEFAULTS = {
     "kiosk": {
         "language": "zh_CN",
         "idle_timeout_s": 90,
-        "idle_countdown_s": 15,
+        "idle_countdown_s": 20,
         "large_text": False,
     },
     "printing": {"printer": "", "on_failure": "export"},
@@ -73,7 +73,11 @@ def test_every_key_is_optional(tmp_path: Path) -> None:
         ("[kiosk]\nidle_timeout_s = 3601\n", "kiosk.idle_timeout_s: 3601 is out of range"),
         (
             "[kiosk]\nidle_countdown_s = 121\n",
-            "kiosk.idle_countdown_s: 121 is out of range; expected an integer 0–120",
+            "kiosk.idle_countdown_s: 121 is out of range; expected an integer 20–120",
+        ),
+        (
+            "[kiosk]\nidle_countdown_s = 15\n",
+            "kiosk.idle_countdown_s: 15 is out of range; expected an integer 20–120",
         ),
         ('[kiosk]\nidle_timeout_s = "90"\n', 'kiosk.idle_timeout_s: "90" is not an integer'),
         ("[kiosk]\nidle_timeout_s = true\n", "kiosk.idle_timeout_s: true is not an integer"),

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
+import subprocess
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
+from kiosk.engine.resources import default_resources_dir
 from kiosk.ui.texts import Language
 from kiosk.ui.widgets import button, label
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QMouseEvent
+
+log = logging.getLogger("kiosk.idle")
+
+CHIME = default_resources_dir() / "sounds" / "attention.wav"
+"""A soft two-note chime (made by scripts/make_chime.py)."""
 
 TOUCH_EVENTS = frozenset(
     {
@@ -20,14 +33,43 @@ TOUCH_EVENTS = frozenset(
 )
 
 
+PLAYERS = ("pw-play", "paplay", "aplay")
+"""Command-line players tried in turn (PipeWire, PulseAudio, ALSA): no sound library is
+loaded into the kiosk, and a system without any stays silent."""
+
+
+def play_chime() -> bool:
+    """Start the chime in the background; False where the system has no player."""
+    for name in PLAYERS:
+        player = shutil.which(name)
+        if player is None:
+            continue
+        try:
+            subprocess.Popen(
+                [player, str(CHIME)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            log.info("the idle chime could not be played with %s: %s", name, exc)
+            continue
+        return True
+    return False
+
+
 class CountdownOverlay(QFrame):
-    """Covers the window: "Are you still there?", the seconds left, and Continue."""
+    """Covers the window: "Are you still there?", the seconds left, and Continue; a tap
+    anywhere on it continues too, and it chimes when it appears."""
+
+    tapped = Signal()
 
     def __init__(self, parent: QWidget, lang: Language) -> None:
         super().__init__(parent)
         self.setObjectName("idle.countdown")
         self.lang = lang
         self.seconds = 0
+        self.announced = 0
         outer = QVBoxLayout(self)
         box = QFrame()
         box.setProperty("role", "card")
@@ -57,6 +99,16 @@ class CountdownOverlay(QFrame):
             _("To protect your privacy, your answers will be cleared when the count reaches 0.")
         )
         self.resume.setText(_("Continue"))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        """A tap anywhere on the overlay means "I am still here", like its button."""
+        event.accept()
+        self.tapped.emit()
+
+    def announce(self) -> None:
+        """A soft chime where the system has sound (the client may be looking away)."""
+        self.announced += 1
+        play_chime()
 
     def cover(self) -> None:
         parent = self.parentWidget()
@@ -89,6 +141,7 @@ class IdleWatcher(QObject):
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self._tick)
         overlay.resume.clicked.connect(self.resume)
+        overlay.tapped.connect(self.resume)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() in TOUCH_EVENTS and not self.overlay.isVisible():
@@ -105,13 +158,11 @@ class IdleWatcher(QObject):
     def start_countdown(self) -> None:
         if not self.active():
             return
-        if self.countdown_s <= 0:
-            self.expired.emit()
-            return
         self.overlay.seconds = self.countdown_s
         self.overlay.retranslate()
         self.overlay.cover()
         self.overlay.show()
+        self.overlay.announce()
         self.ticker.start()
 
     def resume(self) -> None:
