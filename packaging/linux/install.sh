@@ -115,6 +115,7 @@ PACKAGES=(
     python3 python3-venv                   # Debian 12: Python 3.11
     "${QT_LIBS[@]}" "${QT_WINDOW_LIBS[@]}" # Qt from the PySide6 wheels: offscreen, xcb, wayland
     "${SPEECH_LIBS[@]}"                    # read-aloud (QtTextToSpeech → speech-dispatcher)
+    alsa-utils                             # aplay: the idle countdown's chime
     cups cups-client cups-bsd              # printing (the kiosk follows jobs with lpstat)
 )
 if [ "$APT" = 1 ]; then
