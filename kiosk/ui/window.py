@@ -73,6 +73,8 @@ PIN = "pin"
 ADMIN = "admin"
 THANKS_MS = 6000
 CORNER_SIZE = 96
+CORNER_PAUSE_MS = 600
+"""A tap on the hidden corner not followed by another this soon was a client's."""
 PURGE_EVERY_MS = 24 * 3600 * 1000
 
 
@@ -202,6 +204,10 @@ class KioskWindow(QWidget):
         )
 
         self.corner_taps: CornerTaps = CornerTaps()
+        self.corner_pause = QTimer(self)
+        self.corner_pause.setSingleShot(True)
+        self.corner_pause.setInterval(CORNER_PAUSE_MS)
+        self.corner_pause.timeout.connect(self._lone_corner_tap)
         failures, locked_until = self.sessions.pin_state()
         self.pin_guard: PinGuard = PinGuard(
             self.settings.admin.pin_hash,
@@ -670,8 +676,13 @@ class KioskWindow(QWidget):
 
         Without a PIN (set by the installer or `kiosk set-pin`) a locked-down kiosk has no
         staff access at all; a kiosk in a window asks for one to be set on the pad."""
-        if not self.ensure_ready() or not self.corner_taps.tap() or self.visit.screen != ATTRACT:
+        if not self.ensure_ready() or self.visit.screen != ATTRACT:
             return
+        if not self.corner_taps.tap():
+            # The corner lies over the start screen: a lone tap there starts a visit too.
+            self.corner_pause.start()
+            return
+        self.corner_pause.stop()
         if not self.pin_guard.stored:
             self._reload_pin_hash()
         if self.lockdown and not self.pin_guard.stored:
@@ -679,6 +690,11 @@ class KioskWindow(QWidget):
             return
         self.before_admin = self.visit.screen
         self.show_screen(PIN)
+
+    def _lone_corner_tap(self) -> None:
+        if self.visit.screen == ATTRACT and len(self.corner_taps.taps) == 1:
+            self.corner_taps.taps = []
+            self._start("")
 
     def _reload_pin_hash(self) -> None:
         """Take the PIN hash in the settings file now (`kiosk set-pin` may have set it

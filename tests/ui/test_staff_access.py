@@ -201,3 +201,18 @@ def test_the_diagnostics_zip_never_holds_the_pin_hash(tmp_path: Path, spelling: 
     assert digest.encode() not in everything
     assert written["admin"]["pin_hash"] == "(removed)"
     assert written["storage"]["data_dir"] == str(tmp_path / "data")
+
+
+def test_a_lone_tap_on_the_corner_starts_a_visit_like_the_rest_of_the_start_screen(
+    window: KioskWindow, qtbot: QtBot
+) -> None:
+    drive = VisitDriver(window)
+    tap_corner(drive, 1)
+    assert drive.screen == "attract"  # a moment: staff tap five times in a row
+    qtbot.waitUntil(lambda: drive.screen == "consent", timeout=2000)
+    # Staff's five quick taps still open the pad (in a window without a PIN: to set one).
+    window.wipe()
+    tap_corner(drive, 5)
+    assert drive.screen == "pin"
+    qtbot.wait(800)
+    assert drive.screen == "pin"
