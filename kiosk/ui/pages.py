@@ -657,7 +657,8 @@ class RatingPage(Page):
     def retranslate(self) -> None:
         _ = self.lang.gettext
         self.title.setText(_("How was this for you?"))
-        words = (_("Poor"), _("Fair"), _("Good"), _("Very good"), _("Excellent"))
+        # A balanced scale: two below the neutral middle, two above.
+        words = (_("Very poor"), _("Poor"), _("Neutral"), _("Good"), _("Very good"))
         for value, (face, word) in enumerate(zip(self.faces, words, strict=True), start=1):
             face.setText(f"{value}\n{word}")
         self.skip.setText(_("Skip"))
