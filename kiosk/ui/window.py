@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -793,6 +793,24 @@ class KioskWindow(QWidget):
             event.accept()  # Esc, Alt+F4 and every other key do nothing in lockdown
             return
         super().keyPressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if (
+            self.lockdown
+            and event.type() == QEvent.Type.ActivationChange
+            and not self.isActiveWindow()
+            and self.isVisible()
+            and self.startup_error is None
+        ):
+            # A desktop's window manager may still switch away (cage, the deployment, has
+            # nothing to switch to): come back on top at once.
+            QTimer.singleShot(0, self._back_on_top)
+
+    def _back_on_top(self) -> None:
+        if self.isVisible() and not self.allow_close:
+            self.raise_()
+            self.activateWindow()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
