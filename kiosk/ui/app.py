@@ -23,6 +23,9 @@ QUIET_NOTICES = (
     "propagateSizeHints",  # the offscreen platform cannot resize a real window
 )
 LARGE_TEXT_SCALE = 1.3
+MIN_TEXT_SCALE = 1.0
+"""Text never shrinks below its design size (body 28 px): smaller screens scale targets
+and spacing, not the text."""
 
 
 def ensure_app() -> QApplication:
@@ -85,11 +88,15 @@ def screen_scale(width: int, height: int) -> float:
 def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     """The kiosk's look: large, calm, high contrast; every size scales with the screen
     and again in large-text mode."""
-    k = (LARGE_TEXT_SCALE if large_text else 1.0) * scale
+    k = (LARGE_TEXT_SCALE if large_text else 1.0) * max(scale, MIN_TEXT_SCALE)
 
     def px(size: float) -> str:
         """A text size: follows the screen and large-text mode."""
         return f"{round(size * k)}px"
+
+    def normal(size: float) -> str:
+        """A text size without large text (where large text cannot fit)."""
+        return f"{round(size * max(scale, MIN_TEXT_SCALE))}px"
 
     def dim(size: float) -> str:
         """A target size: follows the screen only, so large text still fits the page."""
@@ -122,6 +129,7 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     QPushButton[role="option"] {{ min-height: 0; border-color: {OUTLINE}; padding: 0; }}
     OptionGrid {{ qproperty-naturalHeight: {dim(100)}; qproperty-leastHeight: {max(60, round(64 * scale))}; }}
     QPushButton[role="option"] QLabel {{ font-size: {px(34)}; color: {INK}; }}
+    OptionGrid[tight="true"] QPushButton[role="option"] QLabel {{ font-size: {normal(34)}; }}
     QPushButton[role="option"][chosen="true"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
     QPushButton[role="option"][chosen="true"] QLabel {{ color: {WHITE}; }}
     QPushButton[role="key"] {{ font-size: {px(44)}; min-height: {dim(84)}; min-width: {dim(120)}; padding: {dim(4)}; color: {INK}; }}

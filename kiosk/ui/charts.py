@@ -8,8 +8,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.gauge import band_span, marker_x
@@ -18,6 +27,9 @@ from kiosk.palette import BAND_FILLS, CLASS_FILLS, INK, MUTED, OUTLINE, PAPER, W
 
 class Gauge(QWidget):
     """Five labelled bands across 0–100 with a marker above the score (bands by lightness)."""
+
+    MARKER = 30.0
+    """The space above the bands for the marker."""
 
     def __init__(self, name: str = "") -> None:
         super().__init__()
@@ -31,28 +43,53 @@ class Gauge(QWidget):
     def set_bands(self, bands: Sequence[tuple[str, int, int]], value: int) -> None:
         self._bands = list(bands)
         self._value = value
+        self._fit()
         self.update()
+
+    def label_font(self) -> QFont:
+        """The band labels' font: a little under the text around it, so it grows with
+        large text too."""
+        font = QFont(self.font())
+        font.setPixelSize(max(16, round(self.font().pixelSize() * 0.8)))
+        return font
+
+    def _lines(self, width: int) -> int:
+        """Two lines when a band's name is wider than its band (English), else one."""
+        metrics = QFontMetrics(self.label_font())
+        too_wide = any(
+            metrics.horizontalAdvance(text) > band_span(width, low, high)[1] - 8
+            for text, low, high in self._bands
+        )
+        return 2 if too_wide else 1
+
+    def _fit(self) -> None:
+        bar = self._lines(self.width()) * QFontMetrics(self.label_font()).lineSpacing() + 14
+        height = int(self.MARKER + bar + 4)
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # large text, or the style sheet
+            self._fit()
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width = self.width()
-        top, bar = 30.0, float(self.height() - 34)
-        font = QFont(self.font())
-        font.setPixelSize(max(12, int(bar * 0.45)))
-        # One size for every band, the largest at which the longest name fits its band.
-        while font.pixelSize() > 12 and any(
-            QFontMetrics(font).horizontalAdvance(text) > width * (high - low + 1) / 101 - 8
-            for text, low, high in self._bands
-        ):
-            font.setPixelSize(font.pixelSize() - 1)
-        painter.setFont(font)
+        top, bar = self.MARKER, float(self.height() - self.MARKER - 4)
+        painter.setFont(self.label_font())
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         for index, (text, low, high) in enumerate(self._bands):
             x, w = band_span(width, low, high)
             fill = BAND_FILLS[index % len(BAND_FILLS)]
             painter.fillRect(QRectF(x + 1, top, w - 2, bar), QColor(fill))
             painter.setPen(QColor(text_on(fill)))
-            painter.drawText(QRectF(x, top, w, bar), Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(QRectF(x + 2, top, w - 4, bar), int(flags), text)
         # The gauge's frame, so its lightest band still stands out from the card.
         painter.setPen(QPen(QColor(OUTLINE), 2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -86,7 +123,8 @@ class AllocationChart(QWidget):
         rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
         start = 90 * 16
         font = QFont(self.font())
-        font.setPixelSize(max(16, int(side * 0.09)))
+        # As large as the text around it (large text too), and more on a big donut.
+        font.setPixelSize(max(round(self.font().pixelSize() * 0.85), int(side * 0.09)))
         painter.setFont(font)
         for index, share in enumerate(self._shares):
             if share <= 0:

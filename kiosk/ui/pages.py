@@ -137,7 +137,7 @@ class QuestionPage(Page):
         super().__init__(lang)
         self.question = question
         self.outer = QVBoxLayout(self)
-        self.outer.setContentsMargins(100, 36, 100, 24)
+        self.outer.setContentsMargins(100, 36, 100, 24)  # at 1920×1080; see resizeEvent
         self.outer.setSpacing(18)
         self.title = label("", "question")
         self.help = label("", "help")
@@ -153,6 +153,12 @@ class QuestionPage(Page):
         if not question.required:
             self.skip = button(f"{question.id}.skip", "quiet")
             self.skip.clicked.connect(lambda: self.answered.emit(self.question.id, None))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        # Margins in proportion to the screen: a smaller one keeps more room for answers.
+        side = max(24, round(event.size().width() * 0.052))
+        self.outer.setContentsMargins(side, side * 36 // 100, side, side * 24 // 100)
+        super().resizeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.lang.data(self.question.text))

@@ -174,8 +174,29 @@ class OptionGrid(QWidget):
         self.arrange()
 
     def arrange(self) -> None:
+        """Lay the options out; when even three columns of the least height would not fit
+        (large text on a small screen), their text steps down to the normal size
+        (the style sheet's `OptionGrid[tight="true"]` rule) rather than leave one out."""
         if not self.buttons or self.width() <= 0:
             return
+        self._set_tight(False)
+        plan = self._plan()
+        if plan[2] < 0:
+            self._set_tight(True)
+            plan = self._plan()
+        columns, width, spare, rows = plan
+        # Grow each row towards the natural height with what room there is.
+        rows = [max(h, min(h + max(spare, 0), self._natural)) for h in rows]
+        self.columns = columns
+        y = 0
+        for row, height in enumerate(rows):
+            for column, widget in enumerate(self.buttons[row * columns : (row + 1) * columns]):
+                widget.setGeometry(column * (width + self.spacing), y, width, height)
+            y += height + self.spacing
+
+    def _plan(self) -> tuple[int, int, int, list[int]]:
+        """(columns, column width, spare height per row, row heights): the fewest columns
+        that fit, else three (spare < 0 then)."""
         room, gap = self.height(), self.spacing
         for columns in (1, 2, 3):
             width = (self.width() - (columns - 1) * gap) // columns
@@ -184,14 +205,17 @@ class OptionGrid(QWidget):
             spare = (room - sum(rows) - gap * (len(rows) - 1)) // len(rows)
             if spare >= 0:
                 break
-        # Grow each row towards the natural height with what room there is.
-        rows = [max(h, min(h + max(spare, 0), self._natural)) for h in rows]
-        self.columns = columns
-        y = 0
-        for row, height in enumerate(rows):
-            for column, widget in enumerate(self.buttons[row * columns : (row + 1) * columns]):
-                widget.setGeometry(column * (width + gap), y, width, height)
-            y += height + gap
+        return columns, width, spare, rows
+
+    def _set_tight(self, tight: bool) -> None:
+        if (self.property("tight") == "true") == tight:
+            return
+        self.setProperty("tight", "true" if tight else "false")
+        style = self.style()
+        for widget in self.buttons:
+            for child in widget.findChildren(QLabel):
+                style.unpolish(child)
+                style.polish(child)
 
 
 class NumberPad(QWidget):

@@ -337,7 +337,7 @@ class KioskWindow(QWidget):
     def _footer(self) -> QFrame:
         self.footer = QFrame()
         row = QHBoxLayout(self.footer)
-        row.setContentsMargins(100, 8, 100, 24)
+        row.setContentsMargins(100, 8, 100, 24)  # at 1920×1080; resizeEvent follows the screen
         self.back_button = button("nav.back")
         self.next_button = button("nav.next", "primary")
         self.back_button.setMinimumWidth(260)
@@ -826,6 +826,11 @@ class KioskWindow(QWidget):
         self._apply_text_size()
         self.corner.move(0, 0)
         self.corner.raise_()
+        # The same side margins as the question pages (kiosk.ui.pages.QuestionPage).
+        side = max(24, round(self.width() * 0.052))
+        footer = self.footer.layout()
+        if footer is not None:
+            footer.setContentsMargins(side, 8, side, side * 24 // 100)
         if self.ready and self.overlay.isVisible():
             self.overlay.cover()
 
