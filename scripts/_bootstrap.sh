@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # the package lists are for the sourcing scripts
 # Shared by scripts/run and scripts/test: make the machine ready, idempotently.
 #  - when root on Debian, apt-get the system libraries that are missing;
 #  - create .venv with Python 3.11+ and install the project (again only when
@@ -120,10 +121,10 @@ ensure_venv() {
             "$PYTHON" -m venv "$VENV"
         fi
     fi
-    [ -n "$extra" ] && spec="$ROOT[$extra]"
+    [ -n "$extra" ] && spec="${ROOT}[$extra]"
     stamp="$VENV/.installed-${extra:-base}"
     local want
-    want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+    want="$(sha256sum <"$ROOT/pyproject.toml" | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         say "installing Python packages into .venv ${extra:+(with $extra extra)}"
         rm -f "$stamp"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A local CUPS with a PDF printer for the printing tests: the queue "kiosk-pdf"
 # (cups-pdf backend), enabled, accepting and the system default.
 # Sourced, not run: it only defines functions. Safe under the caller's
@@ -92,6 +93,7 @@ _cups_pdf_dir() {
     if [ -r "$conf" ]; then
         out="$(sed -n 's/^[[:space:]]*Out[[:space:]]\{1,\}\(.*[^[:space:]]\)[[:space:]]*$/\1/p' "$conf" | tail -n 1)" || out=""
     fi
+    # shellcheck disable=SC2016 # cups-pdf's own ${HOME}, replaced below
     [ -n "$out" ] || out='${HOME}/PDF'
     out="${out//\$\{HOME\}/$home}"
     out="${out//\$\{USER\}/$user}"

@@ -40,6 +40,7 @@ def marked(tmp_path: Path) -> tuple[str, dict[str, str]]:
         "KIOSK_PROCESS_MARK": mark,
         "QT_QPA_PLATFORM": "offscreen",
         "XDG_RUNTIME_DIR": str(tmp_path / "run"),  # speech-dispatcher's default socket
+        "TMPDIR": str(tmp_path),  # the kiosk's speech-dispatcher folder, left when killed
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
@@ -77,19 +78,26 @@ def left_behind(mark: str, seconds: float = 5) -> list[str]:
 
 SPEAK = textwrap.dedent(
     """\
-    import os, signal, sys
-    from PySide6.QtCore import QTimer
+    import os, signal, sys, time
     from PySide6.QtWidgets import QApplication
     from kiosk.ui.speech import Speaker
     from tests.test_processes import processes_with
 
+    def daemons():
+        mine = processes_with(os.environ["KIOSK_PROCESS_MARK"])
+        return [p for p in mine if "speech-dispatcher" in p]
+
     app = QApplication([])
     speaker = Speaker()
     speaker.say("您的年龄是？", "zh_CN")
-    QTimer.singleShot(1000, app.quit)
-    app.exec()
-    mine = processes_with(os.environ["KIOSK_PROCESS_MARK"])
-    print(len([p for p in mine if "speech-dispatcher" in p]), flush=True)
+    deadline = time.monotonic() + 30
+    while not daemons() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.05)
+    for _ in range(20):  # let it speak a little
+        app.processEvents()
+        time.sleep(0.05)
+    print(len(daemons()), flush=True)
     if sys.argv[1] == "killed":
         os.kill(os.getpid(), signal.SIGKILL)
     """
