@@ -1,10 +1,14 @@
 """How the kiosk writes things a client reads, for the screens and the sheet alike
-(no Qt, no reportlab): money in each language's own way, and Chinese phrases kept whole
-when a line wraps."""
+(no Qt, no reportlab): answers, money in each language's own way, and Chinese phrases
+kept whole when a line wraps."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.engine import Question
 
 WORD_JOINER = "\u2060"
 """Zero width, no break on either side (UAX #14 class WJ); not drawn."""
@@ -35,3 +39,14 @@ def keep_phrases(text: str) -> str:
 def plain(text: str) -> str:
     """The text without the joiners keep_phrases() put in."""
     return text.replace(WORD_JOINER, "")
+
+
+def answer(question: Question, value: int | str, lang: str) -> str:
+    """An answer as the client reads it, on the screen and on the sheet alike: the
+    option's text, or the number with its unit (38岁, 20%; 38 years, 20%)."""
+    if question.kind == "number":
+        unit = question.unit.get(lang) if question.unit is not None else ""
+        space = " " if lang == "en" and unit[:1].isalpha() else ""
+        return f"{value}{space}{unit}"
+    option = question.option(str(value))
+    return option.text.get(lang) if option is not None else str(value)

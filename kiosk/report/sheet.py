@@ -39,6 +39,7 @@ from kiosk.engine.questionnaire import Question, Service
 from kiosk.i18n import texts
 from kiosk.report.charts import CLASS_FILLS, INK, MUTED, box, donut, drawing_in, gauge
 from kiosk.report.fonts import register_fonts
+from kiosk.wording import answer
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 14 * mm
@@ -196,12 +197,7 @@ class _Sheet:
         return value
 
     def answer_text(self, question: Question, value: int | str) -> str:
-        if question.kind == "number":
-            unit = self.t(question.unit)
-            space = " " if unit[:1].isalpha() and self.lang == "en" else ""
-            return f"{value}{space}{unit}"
-        option = question.option(str(value))
-        return self.t(option.text) if option is not None else str(value)
+        return answer(question, value, self.lang)  # the same words as the review screen
 
     def services(self) -> tuple[Service, list[Service]]:
         """The service level and services this client is offered (by segment when known)."""

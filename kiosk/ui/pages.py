@@ -27,7 +27,7 @@ from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
 from kiosk.ui.visit import Visit
 from kiosk.ui.widgets import NumberPad, OptionGrid, WrapButton, button, label, set_state
-from kiosk.wording import money
+from kiosk.wording import answer, money
 
 LOSS_EXAMPLE_YUAN = 100_000
 """The sum the loss question's example is worked on (the help line uses it too)."""
@@ -37,15 +37,9 @@ HIGHLIGHT_MS = 250
 
 def answer_text(lang: Language, question: Question, value: int | str | None) -> str:
     """An answer as the client reads it."""
-    _ = lang.gettext
     if value is None:
-        return _("Not answered")
-    if question.kind == "number":
-        unit = lang.data(question.unit) if question.unit else ""
-        space = " " if unit[:1].isalpha() else ""
-        return f"{value}{space}{unit}"
-    option = question.option(str(value))
-    return lang.data(option.text) if option is not None else str(value)
+        return lang.gettext("Not answered")
+    return answer(question, value, lang.lang)
 
 
 def touch_scroll(content: QWidget) -> QScrollArea:

@@ -3,12 +3,18 @@ way per language, on the real labels of the screens."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from pypdf import PdfReader
 from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
 from kiosk.ui.driver import VisitDriver
 from kiosk.ui.widgets import label
 from kiosk.wording import WORD_JOINER, keep_phrases, money, plain
+from tests.conftest import WORKED_EXAMPLE
+from tests.helpers import run_kiosk
 from tests.ui.conftest import MakeWindow
 
 MESSAGE = "请把此屏幕给工作人员看，他们会在柜台为您打印结果。"
@@ -100,3 +106,35 @@ def test_the_loss_example_uses_wan_and_is_not_said_twice(
     assert "," not in example
     window.set_language("en")
     assert "20,000 yuan" in drive.text("loss_tolerance_pct.example")
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_review_and_the_sheet_word_every_answer_the_same(
+    make_window: MakeWindow, no_highlight: None, lang: str, tmp_path: Path
+) -> None:
+    window = make_window()
+    answers = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
+    VisitDriver(window).visit(answers, lang=lang)
+    review = window.pages["review"]
+    review.load(window.visit)
+    shown = {qid: row[1].text() for qid, row in review.rows.items()}  # type: ignore[attr-defined]
+    out = tmp_path / "sheet.pdf"
+    run = run_kiosk(
+        "report",
+        "--answers",
+        str(WORKED_EXAMPLE),
+        "--out",
+        str(out),
+        "--lang",
+        lang,
+        "--staff-copy",
+    )
+    assert run.code == 0, run.err
+    # The segment's answers are on the staff copy (page 2), the others on the client's page.
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    sheet = " ".join(text.split())  # a wrapped answer reads the same
+    for question_id, value in answers.items():
+        if value is None:
+            continue
+        assert shown[question_id] in sheet, (question_id, shown[question_id])
+    assert shown["age"] == ("38岁" if lang == "zh_CN" else "38 years")
