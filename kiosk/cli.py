@@ -369,19 +369,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not os.access(out.parent, os.W_OK):
         raise InputError(f"{out}: its folder {out.parent} is not writable; choose another --out")
     # Imported here: reportlab is only needed by this command.
-    from kiosk.issuing import new_header  # noqa: PLC0415
-    from kiosk.report import build_sheet  # noqa: PLC0415
+    from kiosk.issuing import SheetService  # noqa: PLC0415
 
-    header = new_header(settings)
     lang = args.lang or settings.kiosk.language
-    pdf = build_sheet(questionnaire, profile, header, lang=lang, staff_copy=args.staff_copy)
+    sheet = SheetService(settings, questionnaire).issue(profile, lang, staff_copy=args.staff_copy)
     try:
-        write_atomic(out, pdf)
+        write_atomic(out, sheet.pdf)
     except OSError as exc:
         raise InputError(
             f"{out}: cannot be written ({exc.strerror}); free some space or choose another --out"
         ) from None
-    print(f"sheet {header.sheet_number} written to {out}")
+    print(f"sheet {sheet.number} written to {out}")
     return EXIT_OK
 
 

@@ -75,6 +75,9 @@ def test_numbers_survive_restarts_of_the_command(tmp_path: Path) -> None:
         said.append(run.out.split()[1])
     assert [number[-4:] for number in said] == ["1001", "1002", "1003"]
     assert all(number.startswith("7-") for number in said)
+    # Every numbered sheet is kept in the outbox, whoever made it (the sheet service).
+    assert sorted(p.stem for p in (data / "outbox").glob("*.pdf")) == sorted(said)
+    assert (data / "outbox" / f"{said[0]}.pdf").read_bytes() == (tmp_path / "s0.pdf").read_bytes()
     assert json.loads((data / "sheet_numbers.json").read_text()) == {said[0].split("-")[1]: 3}
 
 

@@ -1,0 +1,42 @@
+"""The sheet service: numbered sheets are kept, a reprint is the kept sheet, a test page
+is never numbered or kept and says so across the page."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from kiosk.engine import load_questionnaire, score
+from kiosk.issuing import TEST_NUMBER, SheetService
+from kiosk.settings import load_settings
+from tests.conftest import WORKED_EXAMPLE
+
+
+def service(tmp_path: Path) -> SheetService:
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', "utf-8")
+    return SheetService(load_settings(settings_file), load_questionnaire())
+
+
+def test_an_issued_sheet_is_kept_and_a_reprint_is_that_sheet(tmp_path: Path) -> None:
+    sheets = service(tmp_path)
+    profile = score(sheets.questionnaire, json.loads(WORKED_EXAMPLE.read_text("utf-8")))
+    sheet = sheets.issue(profile, "zh_CN")
+    assert sheet.kept == tmp_path / "data" / "outbox" / f"{sheet.number}.pdf"
+    assert sheet.kept.read_bytes() == sheet.pdf
+    again = sheets.reprint(sheet.number)
+    assert (again.number, again.pdf) == (sheet.number, sheet.pdf)
+    assert sheets.issue(profile, "en").number != sheet.number
+
+
+def test_a_test_page_is_never_numbered_or_kept(tmp_path: Path) -> None:
+    sheets = service(tmp_path)
+    page = sheets.test_page()
+    assert (page.number, page.kept) == (TEST_NUMBER, None)
+    assert not (tmp_path / "data" / "outbox").exists()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf)).pages)
+    assert "TEST — not a client sheet" in text
+    assert "测试页" in text
