@@ -7,6 +7,7 @@ questionnaire data or the interface catalogue, in the sheet's language.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -51,6 +54,9 @@ ACCENT = colors.HexColor(palette.ACCENT)
 
 
 LOGO_SIZE = 16 * mm
+WATERMARK = colors.HexColor(palette.WARNING)
+WATERMARK_ALPHA = 0.3
+"""Over the page, so that no panel or chart hides it, and light enough to read through."""
 
 
 def load_logo(path: Path, size: float, font: str | None = None) -> Flowable | None:
@@ -110,8 +116,13 @@ def build_sheet(
     *,
     lang: str,
     staff_copy: bool = False,
+    watermark: Sequence[str] = (),
 ) -> bytes:
-    """The sheet as PDF bytes: one page, or two with the staff copy."""
+    """The sheet as PDF bytes: one page, or two with the staff copy.
+
+    `watermark`: lines written large, diagonally across every page, over everything (a
+    test page says so in every language, so that nobody takes it for a client's sheet).
+    """
     font = register_fonts()
     sheet = _Sheet(questionnaire, profile, header, lang, font)
     story: list[Flowable] = [
@@ -121,8 +132,10 @@ def build_sheet(
         story += [PageBreak(), *sheet.staff_page()]
     out = io.BytesIO()
     _ = texts(lang)
-    document = SimpleDocTemplate(
+    document = _Document(
         out,
+        watermark=tuple(watermark),
+        font=font,
         pagesize=A4,
         initialFontName=font,  # no unembedded Helvetica anywhere in the file
         leftMargin=MARGIN_X,
@@ -137,6 +150,38 @@ def build_sheet(
     )
     document.build(story)
     return out.getvalue()
+
+
+class _Document(SimpleDocTemplate):
+    """The sheet's document: draws the watermark, if any, over each finished page."""
+
+    def __init__(self, out: io.BytesIO, *, watermark: tuple[str, ...], font: str, **options: Any):
+        super().__init__(out, **options)
+        self.watermark = watermark
+        self.font = font
+
+    def afterPage(self) -> None:  # noqa: N802 - reportlab's hook
+        if self.watermark:
+            draw_watermark(self.canv, self.watermark, self.font)
+
+
+def draw_watermark(canvas: Canvas, lines: Sequence[str], font: str) -> None:
+    """`lines` across the page along its diagonal, centred, each as large as fits (at most
+    60 pt), in the sheet's embedded font."""
+    diagonal = math.hypot(PAGE_WIDTH, PAGE_HEIGHT)
+    sizes = [min(60.0, 0.8 * diagonal / stringWidth(line, font, 1)) for line in lines]
+    size = min(sizes)  # one size for every line: they read as one stamp
+    leading = size * 1.35
+    canvas.saveState()
+    canvas.setFillColor(WATERMARK)
+    canvas.setFillAlpha(WATERMARK_ALPHA)
+    canvas.setFont(font, size)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(math.degrees(math.atan2(PAGE_HEIGHT, PAGE_WIDTH)))
+    top = (len(lines) - 1) * leading / 2 - size * 0.35
+    for index, line in enumerate(lines):
+        canvas.drawCentredString(0, top - index * leading, line)
+    canvas.restoreState()
 
 
 class _Sheet:

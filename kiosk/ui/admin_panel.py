@@ -11,17 +11,18 @@ from typing import Any
 
 import PySide6
 import shiboken6
-from PySide6.QtCore import QRectF, Qt, Signal, qVersion
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal, qVersion
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QComboBox,
+    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSpinBox,
+    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -37,17 +38,21 @@ from kiosk.settings import Settings
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.retention import PurgeResult, last_purge, purge_old_records
 from kiosk.storage.sessions import SessionLog, Stats
+from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.page import Page
 from kiosk.ui.pages import touch_scroll
 from kiosk.ui.sheets import removable_drives
 from kiosk.ui.tasks import Done, Failed, Tasks
 from kiosk.ui.texts import Language
-from kiosk.ui.widgets import button, label, set_state
+from kiosk.ui.widgets import Label, button, label, set_state
 
 log = logging.getLogger("kiosk.ui")
 
 SECTIONS = ("overview", "printer", "reprint", "export", "settings")
 COUNTS = ("visits", "completed", "printed", "exported", "print_failed", "abandoned", "declined")
+IDLE_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600)
+"""What − and + step through: the settings accept 5–3600 seconds (a value between two
+steps, set in the settings file, moves to the next step either way)."""
 
 
 def set_texts(
@@ -66,6 +71,37 @@ def column(*widgets: QWidget) -> QWidget:
         layout.addWidget(widget)
     layout.addStretch(1)
     return box
+
+
+class Notice(Label):
+    """A warning that takes no room while it has nothing to say (the menu must fit)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("role", "warning")
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
+class TapField(QLineEdit):
+    """A field that shows a value; a tap on it asks for the on-screen keyboard (it takes
+    no typing itself, so no system keyboard ever pops up over the kiosk)."""
+
+    tapped = Signal()
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setReadOnly(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseReleaseEvent(event)
+        self.tapped.emit()
 
 
 class LevelChart(QWidget):
@@ -144,7 +180,8 @@ class AdminPanel(Page):
         menu.setContentsMargins(0, 0, 0, 0)
         self.title = label("", "title", "admin.title")
         menu.addWidget(self.title)
-        self.notice = label("", "warning", "admin.notice")
+        menu.addSpacing(12)
+        self.notice = Notice("admin.notice")
         menu.addWidget(self.notice)
         self.menu: dict[str, QPushButton] = {}
         for section in SECTIONS:
@@ -153,15 +190,15 @@ class AdminPanel(Page):
             self.menu[section] = choice
             menu.addWidget(choice)
         menu.addStretch(1)
-        self.pin_button = button("admin.change_pin", "quiet")
-        self.pin_button.clicked.connect(self.change_pin.emit)
         self.back_button = button("admin.back", "primary")
         self.exit_button = button("admin.exit")
         self.back_button.clicked.connect(self.back.emit)
         self.exit_button.clicked.connect(self.exit_requested.emit)
-        for widget in (self.pin_button, self.back_button, self.exit_button):
+        for widget in (self.back_button, self.exit_button):
             menu.addWidget(widget)
-        outer.addWidget(touch_scroll(menu_box), 1)
+        self.menu_box = menu_box
+        self.menu_area = touch_scroll(menu_box)
+        outer.addWidget(self.menu_area, 1)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack, 3)
         self.sections: dict[str, QWidget] = {
@@ -193,6 +230,8 @@ class AdminPanel(Page):
         self.counts_title = label("", "level")
         layout.addWidget(self.counts_title)
         grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(10)
         self.count_labels: dict[tuple[str, str], QLabel] = {}
         self.count_names: dict[str, QLabel] = {}
         self.period_names: dict[str, QLabel] = {}
@@ -230,10 +269,21 @@ class AdminPanel(Page):
         self.sheet_list = QListWidget()
         self.sheet_list.setObjectName("admin.sheets")
         self.sheet_list.setMinimumHeight(300)
+        # Big rows a finger drags through (no thin scroll bar to aim at).
+        self.sheet_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        QScroller.grabGesture(
+            self.sheet_list.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
         self.reprint_button = button("admin.reprint", "primary")
         self.reprint_button.clicked.connect(self._reprint_selected)
         self.reprint_result = label("", "help", "admin.reprint.result")
-        return column(self.reprint_help, self.sheet_list, self.reprint_button, self.reprint_result)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.reprint_help)
+        layout.addWidget(self.sheet_list, 1)  # the list takes the room there is
+        layout.addWidget(self.reprint_button)
+        layout.addWidget(self.reprint_result)
+        return box
 
     def _export(self) -> QWidget:
         self.export_help = label("", "help")
@@ -252,38 +302,112 @@ class AdminPanel(Page):
         )
 
     def _settings(self) -> QWidget:
+        """The settings as touch controls: the branch name through the on-screen keyboard,
+        choices as big toggle buttons, the idle timeout with − and + beside its value; and
+        the staff PIN (changed on the PIN pad at once, not saved with the rest)."""
         box = QWidget()
         form = QGridLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setHorizontalSpacing(32)  # a label never touches its field
+        form.setVerticalSpacing(14)
+        form.setColumnStretch(0, 1)  # names wrap rather than squeeze their fields
+        form.setColumnStretch(1, 3)
         self.field_names: dict[str, QLabel] = {}
-        self.branch_name = QLineEdit()
-        self.branch_name.setObjectName("admin.settings.branch_name")
-        self.printer = QComboBox()
+        self.branch_name = TapField("admin.settings.branch_name")
+        self.branch_name.tapped.connect(self._open_keyboard)
+        self.branch_edit = button("admin.settings.branch_name.edit")
+        self.branch_edit.clicked.connect(self._open_keyboard)
+        branch = QHBoxLayout()
+        branch.setSpacing(16)
+        branch.addWidget(self.branch_name, 1)
+        branch.addWidget(self.branch_edit)
+        self.printer = QWidget()
         self.printer.setObjectName("admin.settings.printer")
-        self.idle = QSpinBox()
-        self.idle.setObjectName("admin.settings.idle_timeout")
-        self.idle.setRange(1, 9999)  # the settings check says what is accepted
-        self.language = QComboBox()
+        self.printer_list = QVBoxLayout(self.printer)
+        self.printer_list.setContentsMargins(0, 0, 0, 0)
+        self.printer_list.setSpacing(12)
+        self.printer_buttons: dict[str, QPushButton] = {}
+        self.printer_choice = ""
+        self.idle_seconds = IDLE_STEPS[0]
+        self.idle_less = button("admin.settings.idle_timeout.less", "key", "−")
+        self.idle_more = button("admin.settings.idle_timeout.more", "key", "+")
+        self.idle_less.clicked.connect(lambda: self._step_idle(-1))
+        self.idle_more.clicked.connect(lambda: self._step_idle(+1))
+        self.idle = label("", "level", "admin.settings.idle_timeout", wrap=False)
+        self.idle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.idle.setMinimumWidth(self.idle.fontMetrics().horizontalAdvance("0000") * 2)
+        idle = QHBoxLayout()
+        idle.setSpacing(16)
+        for widget in (self.idle_less, self.idle, self.idle_more):
+            idle.addWidget(widget)
+        idle.addStretch(1)
+        self.language = QWidget()
         self.language.setObjectName("admin.settings.language")
+        languages = QHBoxLayout(self.language)
+        languages.setContentsMargins(0, 0, 0, 0)
+        languages.setSpacing(16)
+        self.language_buttons: dict[str, QPushButton] = {}
+        self.language_choice = ""
         for lang, name in language_names().items():
-            self.language.addItem(name, lang)
-        for row, (key, widget) in enumerate(
-            (
-                ("branch", self.branch_name),
-                ("printer", self.printer),
-                ("idle", self.idle),
-                ("language", self.language),
-            )
-        ):
-            self.field_names[key] = label("", "help")
-            form.addWidget(self.field_names[key], row, 0)
-            form.addWidget(widget, row, 1)
+            choice = button(f"admin.settings.language.{lang}", "quiet", name)
+            choice.clicked.connect(lambda _=False, lang=lang: self._choose_language(lang))
+            self.language_buttons[lang] = choice
+            languages.addWidget(choice, 1)
+        fields: list[tuple[str, QWidget | QLayout]] = [
+            ("branch", branch),
+            ("printer", self.printer),
+            ("idle", idle),
+            ("language", self.language),
+        ]
+        for row, (key, field) in enumerate(fields):
+            self._field_name(form, key, row)
+            if isinstance(field, QWidget):
+                form.addWidget(field, row, 1)
+            else:
+                form.addLayout(field, row, 1)
         self.save_button = button("admin.settings.save", "primary")
         self.save_button.clicked.connect(self._save_settings)
         self.settings_message = label("", "help", "admin.settings.message")
         form.addWidget(self.save_button, 4, 1)
         form.addWidget(self.settings_message, 5, 0, 1, 2)
-        form.setRowStretch(6, 1)
-        return box
+        self._field_name(form, "pin", 6)
+        self.pin_button = button("admin.change_pin", "quiet")
+        self.pin_button.clicked.connect(self.change_pin.emit)
+        form.addWidget(self.pin_button, 6, 1)
+        form.setRowStretch(7, 1)
+        # The keyboard takes the form's place while the branch name is typed.
+        settings = QWidget()
+        pages = QVBoxLayout(settings)
+        pages.setContentsMargins(0, 0, 0, 0)
+        typing = QWidget()
+        typing_layout = QVBoxLayout(typing)
+        typing_layout.setContentsMargins(0, 0, 0, 0)
+        typing_layout.setSpacing(12)
+        self.keyboard_title = label("", "level", wrap=False)
+        self.keyboard = Keyboard("admin.keyboard")
+        self.keyboard.done.connect(self._keyboard_done)
+        self.keyboard.cancelled.connect(self._close_keyboard)
+        self.keyboard_note = label("", "help", "admin.keyboard.note")
+        typing_layout.addWidget(self.keyboard_title)
+        typing_layout.addWidget(self.keyboard)
+        typing_layout.addWidget(self.keyboard_note)
+        typing_layout.addStretch(1)
+        # One shown, the other hidden (and so given no room: the section scrolls only
+        # when the page on screen does not fit).
+        self.settings_pages = (box, typing)
+        for page in self.settings_pages:
+            pages.addWidget(page)
+        typing.hide()
+        return settings
+
+    def _field_name(self, form: QGridLayout, key: str, row: int) -> None:
+        """A field's name, left of it, as high as one button and centred on it (beside
+        the first of a list of printers)."""
+        name = label("", "help")
+        name.setProperty("field", "true")
+        name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.field_names[key] = name
+        form.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
 
     # ------------------------------------------------------------------ behaviour
 
@@ -593,22 +717,80 @@ class AdminPanel(Page):
 
     def _fill_settings(self) -> None:
         settings = self.current()
+        self._settings_page(0)
         self.branch_name.setText(settings.branch.name)
-        self.printer.clear()
-        self.printer.addItem(self.lang.gettext("System default printer"), "")
-        for name in printer_names():
-            self.printer.addItem(name, name)
-        if settings.printing.printer and self.printer.findData(settings.printing.printer) < 0:
-            self.printer.addItem(settings.printing.printer, settings.printing.printer)
-        self.printer.setCurrentIndex(self.printer.findData(settings.printing.printer))
-        self.idle.setValue(settings.kiosk.idle_timeout_s)
-        self.language.setCurrentIndex(self.language.findData(settings.kiosk.language))
+        self.branch_name.home(False)  # a long name shows its beginning
+        self._fill_printers(settings.printing.printer)
+        self.idle_seconds = settings.kiosk.idle_timeout_s
+        self._show_idle()
+        self._choose_language(settings.kiosk.language)
+
+    def _fill_printers(self, wanted: str) -> None:
+        """One big button a printer: the system default, every queue, and the chosen one
+        even when it is gone (so that saving other settings keeps it)."""
+        for old in self.printer_buttons.values():
+            old.hide()
+            old.deleteLater()
+        self.printer_buttons = {}
+        names = ["", *printer_names()]
+        if wanted not in names:
+            names.append(wanted)
+        for name in names:
+            key = f"queue.{name}" if name else "default"
+            choice = button(f"admin.settings.printer.{key}", "quiet", name)
+            choice.clicked.connect(lambda _=False, name=name: self._choose_printer(name))
+            self.printer_buttons[name] = choice
+            self.printer_list.addWidget(choice)
+        self.printer_buttons[""].setText(self.lang.gettext("System default printer"))
+        self._choose_printer(wanted)
+
+    def _choose_printer(self, name: str) -> None:
+        self.printer_choice = name
+        for queue, choice in self.printer_buttons.items():
+            set_state(choice, "current", queue == name)
+
+    def _choose_language(self, lang: str) -> None:
+        self.language_choice = lang
+        for code, choice in self.language_buttons.items():
+            set_state(choice, "current", code == lang)
+
+    def _step_idle(self, direction: int) -> None:
+        """The next step up or down, never beyond what the settings accept."""
+        value = self.idle_seconds
+        if direction > 0:
+            self.idle_seconds = min((s for s in IDLE_STEPS if s > value), default=IDLE_STEPS[-1])
+        else:
+            self.idle_seconds = max((s for s in IDLE_STEPS if s < value), default=IDLE_STEPS[0])
+        self._show_idle()
+
+    def _show_idle(self) -> None:
+        self.idle.setText(str(self.idle_seconds))
+        self.idle_less.setEnabled(self.idle_seconds > IDLE_STEPS[0])
+        self.idle_more.setEnabled(self.idle_seconds < IDLE_STEPS[-1])
+
+    def _settings_page(self, index: int) -> None:
+        """Show the form (0) or the keyboard (1) in the settings section."""
+        for number, page in enumerate(self.settings_pages):
+            page.setVisible(number == index)
+
+    def _open_keyboard(self) -> None:
+        self.keyboard.open(self.branch_name.text())
+        self._settings_page(1)
+
+    def _keyboard_done(self, text: str) -> None:
+        self.branch_name.setText(text.strip())
+        self.branch_name.home(False)
+        self._close_keyboard()
+
+    def _close_keyboard(self) -> None:
+        self.keyboard.field.clearFocus()  # (a scroll area would keep scrolling to it)
+        self._settings_page(0)
 
     def _save_settings(self) -> None:
         changes: dict[str, dict[str, object]] = {
             "branch": {"name": self.branch_name.text()},
-            "printing": {"printer": self.printer.currentData() or ""},
-            "kiosk": {"idle_timeout_s": self.idle.value(), "language": self.language.currentData()},
+            "printing": {"printer": self.printer_choice},
+            "kiosk": {"idle_timeout_s": self.idle_seconds, "language": self.language_choice},
         }
         try:
             saved = self.save(changes)
@@ -620,6 +802,23 @@ class AdminPanel(Page):
         self.settings_message.setText(self.lang.gettext("Saved."))
         self._log("settings", repr(changes))
         self.settings_saved.emit(saved)
+
+    def _fit_menu(self) -> None:
+        """The menu as wide as its widest button: its scroll area scrolls up and down only,
+        and would cut off a long name (English, large text, a small screen)."""
+        bar = self.menu_area.verticalScrollBar()
+        extra = bar.sizeHint().width() if bar.isVisible() else 0
+        self.menu_area.setMinimumWidth(self.menu_box.minimumSizeHint().width() + extra)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_menu()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        # (event.Type, not the module's QEvent: this also runs while Python shuts down)
+        if event.type() == event.Type.StyleChange:  # a new text size or screen size
+            QTimer.singleShot(0, self, self._fit_menu)
 
     def retranslate(self) -> None:
         _ = self.lang.gettext
@@ -665,9 +864,30 @@ class AdminPanel(Page):
             "printer": _("Printer"),
             "idle": _("Idle timeout (seconds)"),
             "language": _("Default language"),
+            "pin": _("Staff PIN"),
         }
         set_texts(self.field_names, fields)
+        if "" in self.printer_buttons:
+            self.printer_buttons[""].setText(_("System default printer"))
+        self.branch_edit.setText(_("Change…"))
+        self.keyboard_title.setText(_("Branch name"))
+        self.keyboard.set_texts(
+            clear=_("Clear"), space=_("Space"), cancel=_("Cancel"), done=_("Done")
+        )
+        self.keyboard.set_names(
+            delete=_("Delete"), shift=_("Shift"), left=_("Cursor left"), right=_("Cursor right")
+        )
+        self.idle_less.setAccessibleName(_("Shorter"))
+        self.idle_more.setAccessibleName(_("Longer"))
+        path = self.current().path
+        self.keyboard_note.setText(
+            _(
+                "Latin letters and digits only. A Chinese name is set as branch.name in "
+                "the settings file {path} on the kiosk's computer (usually at installation)."
+            ).format(path=path or "settings.toml")
+        )
         self.save_button.setText(_("Save the settings"))
+        self._fit_menu()
 
 
 def _ignore(_value: object) -> None:

@@ -7,9 +7,9 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kiosk.engine.errors import DataError
 from kiosk.fonts import font_path
@@ -43,22 +43,6 @@ def ensure_app() -> QApplication:
     with contextlib.suppress(DataError):
         load_font(app)
     return app
-
-
-def apply_locale(lang: str, window: QWidget) -> None:
-    """Make the visit's language the locale of `window` and its widgets, which Qt's
-    accessibility bridge reports to a screen reader as each object's locale (AT-SPI), so
-    that it reads them with a Chinese or an English voice, not the system's ("C" on a
-    kiosk). No widget of the kiosk formats anything by locale: nothing on screen changes.
-    It costs ~15 ms over the whole window, so the window does it only for a screen reader.
-
-    Not QLocale.setDefault (the application's own AT-SPI locale): QTextToSpeech lists only
-    the voices of its engine's locale, which starts as that default, and espeak-ng's
-    Mandarin voice is listed under "C" alone, so read-aloud would lose it
-    (kiosk.ui.speech; tests/ui/test_kiosk.py::test_a_real_speech_engine_is_found_and_speaks)."""
-    locale = QLocale(lang)
-    if window.locale().name() != locale.name():
-        window.setLocale(locale)
 
 
 def load_font(app: QApplication) -> None:
@@ -164,6 +148,17 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     }}
     QListWidget {{ font-size: {px(28)}; background: {PANEL}; border: 2px solid {OUTLINE}; }}
     QListWidget::item {{ min-height: {dim(56)}; }}
+    AdminPanel QPushButton[role="quiet"], PinPage QPushButton[role="quiet"] {{
+        min-height: {dim(72)}; padding: {dim(8)} {dim(22)}; font-size: {px(26)};
+    }}
+    PinPage QPushButton[role="quiet"] {{ min-width: {dim(240)}; }}
+    AdminPanel QLineEdit {{ min-height: {dim(82)}; }}
+    AdminPanel QLabel[field="true"] {{ min-height: {round(72 * scale) + 2 * round(8 * scale) + 4}px; }}
+    AdminPanel QListWidget::item {{ min-height: {dim(90)}; padding: 0 {dim(12)}; }}
+    AdminPanel QListWidget::item:selected {{ background: {ACCENT}; color: {WHITE}; }}
+    Keyboard QPushButton[role="key"] {{
+        min-width: 0; min-height: {dim(72)}; padding: {dim(8)} 0; font-size: {px(34)};
+    }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
     QScrollBar:vertical {{ width: {dim(18)}; background: {PAPER}; }}
     QScrollBar::handle:vertical {{ background: {OUTLINE}; border-radius: {dim(9)}; min-height: {dim(60)}; }}

@@ -127,13 +127,21 @@ def copy_to(path: Path, folder: Path) -> Path:
 
 
 def test_page(questionnaire: Questionnaire, settings: Settings) -> bytes:
-    """A test page for staff: the sample client's sheet, numbered TEST."""
+    """A test page for staff: the sample client's sheet, numbered TEST and marked across
+    the page, in every language, as no client's sheet."""
     import json  # noqa: PLC0415
 
     from kiosk.engine import default_resources_dir, score  # noqa: PLC0415
+    from kiosk.i18n import in_every_language  # noqa: PLC0415
     from kiosk.report import SheetHeader, build_sheet  # noqa: PLC0415
 
     sample = default_resources_dir() / "examples" / "worked_example.json"
     profile = score(questionnaire, json.loads(sample.read_text("utf-8")))
     header = SheetHeader(settings.branch.name, "TEST", datetime.now())
-    return build_sheet(questionnaire, profile, header, lang=settings.kiosk.language)
+    mark = in_every_language(_("TEST — not a client sheet")).split("\n")
+    return build_sheet(questionnaire, profile, header, lang=settings.kiosk.language, watermark=mark)
+
+
+def _(message: str) -> str:
+    """Marks a text for the catalogue; in_every_language translates it."""
+    return message
