@@ -7,9 +7,9 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QLocale, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.engine.errors import DataError
 from kiosk.fonts import font_path
@@ -43,6 +43,22 @@ def ensure_app() -> QApplication:
     with contextlib.suppress(DataError):
         load_font(app)
     return app
+
+
+def apply_locale(lang: str, window: QWidget) -> None:
+    """Make the visit's language the locale of `window` and its widgets, which Qt's
+    accessibility bridge reports to a screen reader as each object's locale (AT-SPI), so
+    that it reads them with a Chinese or an English voice, not the system's ("C" on a
+    kiosk). No widget of the kiosk formats anything by locale: nothing on screen changes.
+    It costs ~15 ms over the whole window, so the window does it only for a screen reader.
+
+    Not QLocale.setDefault (the application's own AT-SPI locale): QTextToSpeech lists only
+    the voices of its engine's locale, which starts as that default, and espeak-ng's
+    Mandarin voice is listed under "C" alone, so read-aloud would lose it
+    (kiosk.ui.speech; tests/ui/test_kiosk.py::test_a_real_speech_engine_is_found_and_speaks)."""
+    locale = QLocale(lang)
+    if window.locale().name() != locale.name():
+        window.setLocale(locale)
 
 
 def load_font(app: QApplication) -> None:

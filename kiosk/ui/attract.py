@@ -7,7 +7,7 @@ it before the questionnaire and the other screens are loaded (see KioskWindow.co
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.i18n import in_every_language, language_names, texts
 from kiosk.ui.page import Page
@@ -71,6 +71,17 @@ class AttractPage(Page):
                 _("A three-minute risk questionnaire, for reference only"), separator=" · "
             )
         )
+        # The whole screen is the start button: named by what it says, in both languages.
+        self.setAccessibleName(self.branch.text())
+        self.start.setAccessibleName(in_every_language(_("Touch the screen to start"), " · "))
+        self.start.setAccessibleDescription(self.what.text())
+        for code, choice in self.lang_buttons.items():
+            # Each language's button says what it does in its own language.
+            choice.setAccessibleDescription(texts(code)(_("Start in this language")))
+
+    def first_control(self) -> QPushButton:
+        """Where a screen reader's focus goes when the screen appears."""
+        return self.start
 
 
 __all__ = ["AttractPage"]

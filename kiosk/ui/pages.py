@@ -49,6 +49,9 @@ def touch_scroll(content: QWidget) -> QScrollArea:
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
+    # Not a stop of its own for the keyboard or a screen reader (an unnamed frame): focus
+    # goes to the controls inside, and the area scrolls to show them.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
     return area
 
@@ -112,6 +115,8 @@ class ConsentPage(StatementPage):
         )
         self.accept.setText(_("I agree, let's start"))
         self.decline.setText(_("No, thank you"))
+        self.setAccessibleName(self.title.text())
+        self.setAccessibleDescription(self.body.text())
 
 
 # ---------------------------------------------------------------------- questions
@@ -157,6 +162,9 @@ class QuestionPage(Page):
     def retranslate(self) -> None:
         self.title.setText(self.lang.data(self.question.text))
         self.help.setText(self.lang.data(self.question.help))
+        # Announced when the page appears (kiosk.ui.access), with the progress.
+        self.setAccessibleName(self.title.text())
+        self.setAccessibleDescription(self.help.text())
         self.speaker.setText(self.lang.gettext("Read aloud"))
         if self.skip is not None:
             self.skip.setText(self.lang.gettext("Prefer not to say"))
@@ -205,6 +213,12 @@ class ChoicePage(QuestionPage):
         super().retranslate()
         for option in self.question.options:
             self.options[option.id].setText(self.lang.data(option.text))
+
+    def first_control(self) -> QWidget:
+        """Where a screen reader's focus goes when the page appears: the chosen option
+        (when the client comes back to change it), else the first."""
+        current = self.visit.answers.get(self.question.id)
+        return self.options.get(str(current), next(iter(self.options.values())))
 
     def _chosen(self, option_id: str) -> None:
         # One tap only: a second tap (or a double tap) cannot skip the next screen.
@@ -285,7 +299,12 @@ class NumberPage(QuestionPage):
         )
         self.unit.setText(self.lang.data(self.question.unit) if self.question.unit else "")
         self.pad.set_clear_text(_("Clear"))
+        self.setAccessibleDescription(f"{self.help.text()}\n{self.range.text()}".strip())
         self._show()
+
+    def first_control(self) -> QWidget:
+        """Where a screen reader's focus goes when the page appears: the pad's first key."""
+        return self.pad.keys["1"]
 
     def valid_value(self) -> int | None:
         if not self.entry:
@@ -306,6 +325,11 @@ class NumberPage(QuestionPage):
     def _show(self) -> None:
         _ = self.lang.gettext
         self.value.setText(self.entry or "–")
+        self.value.setAccessibleName(
+            _("Entered: {value}").format(value=f"{self.entry} {self.unit.text()}".strip())
+            if self.entry
+            else _("Nothing entered yet")
+        )
         value = self.valid_value()
         too_short = (
             bool(self.entry)
@@ -354,6 +378,8 @@ class OptionalIntroPage(StatementPage):
             )
         )
         self.skip_all.setText(_("Skip them and see my answers"))
+        self.setAccessibleName(self.title.text())
+        self.setAccessibleDescription(self.body.text())
 
 
 # ---------------------------------------------------------------------- review, result
@@ -401,6 +427,7 @@ class ReviewPage(Page):
     def retranslate(self) -> None:
         _ = self.lang.gettext
         self.title.setText(_("Please check your answers"))
+        self.setAccessibleName(self.title.text())
         self.confirm.setText(_("These are right: show my result"))
         answers = getattr(self, "visit", None)
         for question in self.questionnaire.questions:
@@ -409,6 +436,7 @@ class ReviewPage(Page):
             value = answers.answers.get(question.id) if answers else None
             answer.setText(answer_text(self.lang, question, value))
             change.setText(_("Change"))
+            change.setAccessibleName(_("Change: {question}").format(question=text.text()))
 
 
 class ResultPage(Page):
@@ -497,6 +525,7 @@ class ResultPage(Page):
         data = self.lang.data
         tables = self.questionnaire.tables
         self.title.setText(_("Your result"))
+        self.setAccessibleName(self.title.text())
         self.allocation_title.setText(_("Suggested asset allocation"))
         self.print_button.setText(_("Print my sheet"))
         self.export_button.setText(_("Save as a file"))
@@ -520,8 +549,30 @@ class ResultPage(Page):
             score.setText(str(dimension.score))
             level.setText(data(getattr(tables.level(dimension.level), key)))
             gauge.set_bands(bands, dimension.score)
+            # The gauge's text alternative: a screen reader cannot see where the marker is.
+            gauge.setAccessibleName(
+                _("{dimension}: {score} points, {level}").format(
+                    dimension=title, score=dimension.score, level=level.text()
+                )
+            )
+            gauge.setAccessibleDescription(
+                _("On a scale of 0 to 100: {bands}").format(
+                    bands=_(", ").join(f"{band} {low}–{high}" for band, low, high in bands)
+                )
+            )
         shares = profile.allocation.as_tuple()
         self.chart.set_shares(shares)
+        self.chart.setAccessibleName(
+            _("Suggested asset allocation: {shares}").format(
+                shares=_(", ").join(
+                    f"{data(risk_class.name)} {share}%"
+                    for risk_class, share in zip(tables.risk_classes, shares, strict=True)
+                )
+            )
+        )
+        # Announced when the page appears: the result in a few words.
+        summary = [gauge.accessibleName() for *_labels, gauge in self.dimensions.values()]
+        self.setAccessibleDescription("\n".join([*summary, self.chart.accessibleName()]))
         for risk_class, share in zip(tables.risk_classes, shares, strict=True):
             name, share_label, examples = self.classes[risk_class.id]
             name.setText(data(risk_class.name))
@@ -584,6 +635,8 @@ class PrintingPage(Page):
         else:
             self.message.setText(_("Saving…"))
             self.note.setText(_("Your sheet is being saved."))
+        self.setAccessibleName(self.message.text())
+        self.setAccessibleDescription(self.note.text())
         self._tick()
 
 
@@ -622,6 +675,7 @@ class MessagePage(Page):
 
     def retranslate(self) -> None:
         self.message.setText(self.text(self.lang))
+        self.setAccessibleName(self.message.text())
         self.button.setText(self.lang.gettext("Back to my result"))
         self.retry.setText(self.lang.gettext("Try again"))
 
@@ -686,3 +740,7 @@ class ThanksPage(Page):
 
     def retranslate(self) -> None:
         self.message.setText(self.lang.gettext("Thank you. Have a good day!"))
+        # The whole screen is one button: named by its message, it says what a tap does.
+        self.setAccessibleName(self.message.text())
+        self.button.setAccessibleName(self.message.text())
+        self.button.setAccessibleDescription(self.lang.gettext("Tap to finish"))

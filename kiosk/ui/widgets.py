@@ -18,9 +18,19 @@ from PySide6.QtWidgets import (
 from kiosk.wording import keep_phrases, plain
 
 
+class Button(QPushButton):
+    """A push button whose tap never toggles it: when it shows a state (the chosen option,
+    the current language, large text; see set_state) it is checkable, so that assistive
+    technology hears "checked", but only the code sets that state."""
+
+    def nextCheckState(self) -> None:  # noqa: N802 - Qt override
+        """A tap leaves the checked state alone (QAbstractButton would toggle it)."""
+
+
 def button(name: str, role: str = "", text: str = "") -> QPushButton:
-    """A push button with the objectName tests and people know it by."""
-    widget = QPushButton(text)
+    """A push button with the objectName tests and people know it by. Its accessible name
+    is its text unless one is set (setAccessibleName), e.g. where the text is a symbol."""
+    widget = Button(text)
     widget.setObjectName(name)
     if role:
         widget.setProperty("role", role)
@@ -39,6 +49,9 @@ class Label(QLabel):
         self.setText(text)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        # What a screen reader reads: the text without the word joiners (set first, so
+        # that the name-change event QLabel sends carries it too).
+        self.setAccessibleName(plain(text))
         super().setText(keep_phrases(text))
 
     def text(self) -> str:
@@ -80,7 +93,11 @@ class ElidedLabel(QLabel):
 def set_state(widget: QWidget, name: str, on: bool) -> None:
     """Set a "true"/"false" property the style sheet selects on (chosen, current), and
     re-apply the style sheet to the widget and its labels only when the value changed
-    (a widget not yet shown is styled when it is)."""
+    (a widget not yet shown is styled when it is). A Button also reports the state as
+    checked to assistive technology (it looks the same; a tap does not toggle it)."""
+    if isinstance(widget, Button):
+        widget.setCheckable(True)
+        widget.setChecked(on)
     value = "true" if on else "false"
     if widget.property(name) == value:
         return
@@ -95,8 +112,9 @@ def set_state(widget: QWidget, name: str, on: bool) -> None:
         style.polish(child)
 
 
-class WrapButton(QPushButton):
-    """A button whose text wraps over as many lines as it needs (never truncated)."""
+class WrapButton(Button):
+    """A button whose text wraps over as many lines as it needs (never truncated); the text
+    is in a child label, so it is also the button's accessible name."""
 
     def __init__(self, name: str, role: str = "option") -> None:
         super().__init__()
@@ -117,6 +135,7 @@ class WrapButton(QPushButton):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt override
         self._label.setText(text)
+        self.setAccessibleName(text)
         self.updateGeometry()
 
     def text(self) -> str:
@@ -243,4 +262,13 @@ class NumberPad(QWidget):
         self.keys["clear"].setText(text)
 
 
-__all__ = ["ElidedLabel", "NumberPad", "OptionGrid", "WrapButton", "button", "label", "set_state"]
+__all__ = [
+    "Button",
+    "ElidedLabel",
+    "NumberPad",
+    "OptionGrid",
+    "WrapButton",
+    "button",
+    "label",
+    "set_state",
+]

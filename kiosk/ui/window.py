@@ -33,7 +33,8 @@ from kiosk import engine
 from kiosk.engine.errors import AnswerError, DataError
 from kiosk.i18n import in_every_language, language_names
 from kiosk.settings import Settings, SettingsError, load_settings, save_settings
-from kiosk.ui.app import screen_scale, style_sheet
+from kiosk.ui.access import announce_screen, listening
+from kiosk.ui.app import apply_locale, screen_scale, style_sheet
 from kiosk.ui.attract import AttractPage
 from kiosk.ui.page import Page
 from kiosk.ui.texts import Language
@@ -388,6 +389,7 @@ class KioskWindow(QWidget):
         if screen != ATTRACT:  # the start screen takes the next client's tap at once
             self.tap_guard.settle()  # the client sees a new screen before it takes a tap
         self._update_chrome()
+        announce_screen(page, self.progress.text())  # to a screen reader, if one listens
         if screen == THANKS:
             self.thanks_timer.start()  # restarted: an earlier visit's timer cannot end this one
         else:
@@ -666,8 +668,14 @@ class KioskWindow(QWidget):
         self.back_button.setText(_("‹ Back"))
         self.next_button.setText(_("Next ›"))
         self.large_button.setText(_("Larger text"))
+        # Names for assistive technology where the text is not one (arrows, nothing).
+        self.back_button.setAccessibleName(_("Back"))
+        self.next_button.setAccessibleName(_("Next"))
+        self.corner.setAccessibleName(_("Staff only"))
         for code, choice in self.lang_buttons.items():
             set_state(choice, "current", code == self.lang.lang)
+        if listening():  # the language a screen reader is told (~15 ms: only for one)
+            apply_locale(self.lang.lang, self)
 
     # ------------------------------------------------------------------ staff
 
