@@ -37,6 +37,5 @@ def test_a_test_page_is_never_numbered_or_kept(tmp_path: Path) -> None:
     page = sheets.test_page()
     assert (page.number, page.kept) == (TEST_NUMBER, None)
     assert not (tmp_path / "data" / "outbox").exists()
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf)).pages)
-    assert "TEST — not a client sheet" in text
-    assert "测试页" in text
+    # What it says across the page: tests/ui/test_staff_touch.py.
+    assert len(PdfReader(io.BytesIO(page.pdf)).pages) == 1

@@ -602,14 +602,17 @@ class AdminPanel(Page):
         self.printer_status.setText(_("Printer {name}: {state}").format(name=name, state=words))
 
     def _test_print(self) -> None:
-        from kiosk.ui.sheets import test_page  # noqa: PLC0415
+        from kiosk.issuing import SheetService  # noqa: PLC0415 - reportlab: on first use
 
         printer = self.current().printing.printer
         self.printer_result.setText(self.lang.gettext("Printing…"))
         self.test_button.setEnabled(False)
         self._run(
             lambda: print_pdf(
-                test_page(self.questionnaire, self.current()), printer, "kiosk-test-page", 60
+                SheetService(self.current(), self.questionnaire).test_page().pdf,
+                printer,
+                "kiosk-test-page",
+                60,
             ),
             self._tested,
             self._task_failed(self.printer_result, self.test_button),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.engine import Profile, Questionnaire
-    from kiosk.ui.sheets import Sheet
+    from kiosk.issuing import Sheet
 
 ATTRACT = "attract"
 PRINTING = "printing"

@@ -59,11 +59,12 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent
 
     from kiosk.engine import Questionnaire
+    from kiosk.issuing import Sheet
     from kiosk.storage.sessions import SessionLog
     from kiosk.ui.admin import CornerTaps, PinGuard, PinPage
     from kiosk.ui.admin_panel import AdminPanel
     from kiosk.ui.pages import MessagePage, PrintingPage, QuestionPage
-    from kiosk.ui.sheets import ExportResult, PrintResult, Sheet
+    from kiosk.ui.sheets import ExportResult, PrintResult
     from kiosk.ui.speech import Speaker
     from kiosk.ui.taps import TapGuard
     from kiosk.ui.tasks import Tasks

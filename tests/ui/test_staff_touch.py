@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.engine import Questionnaire, score
+from kiosk.issuing import SheetService
 from kiosk.report import SheetHeader, build_sheet
 from kiosk.settings import default_settings, load_settings
 from kiosk.ui.admin_panel import SECTIONS
 from kiosk.ui.driver import VisitDriver, wait_until
-from kiosk.ui.sheets import test_page as make_test_page
 from kiosk.ui.window import KioskWindow
 from tests.conftest import WORKED_EXAMPLE
 from tests.ui.conftest import MakeWindow
@@ -271,7 +271,7 @@ def test_the_test_page_says_it_is_not_a_client_sheet(
 ) -> None:
     settings = default_settings()
     settings = settings._replace(kiosk=settings.kiosk._replace(language=lang))
-    reader = PdfReader(io.BytesIO(make_test_page(questionnaire, settings)))
+    reader = PdfReader(io.BytesIO(SheetService(settings, questionnaire).test_page().pdf))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "测试页 — 非客户建议书" in text
