@@ -386,6 +386,9 @@ class KioskWindow(QWidget):
             self.pin_page.open()
         else:
             page.load(self.visit)
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()  # no stray focus on the chrome while the page changes
         self.stack.setCurrentWidget(page)
         if screen != ATTRACT:  # the start screen takes the next client's tap at once
             self.tap_guard.settle()  # the client sees a new screen before it takes a tap
