@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 import kiosk
 from kiosk import cli, i18n
 from kiosk.engine import DataError, default_resources_dir
-from kiosk.engine import questionnaire as questionnaire_module
+from kiosk.engine import loading as questionnaire_module
 
 PLACEHOLDER = re.compile(r"\{(\w*)[^}]*\}")
 

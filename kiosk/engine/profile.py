@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.engine.questionnaire import QuestionnaireRef
+from kiosk.engine.model import QuestionnaireRef
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,3 @@ class Profile:
 
 def _dimension(dimension: Dimension) -> dict[str, Any]:
     return {"score": dimension.score, "level": dimension.level, "points": dict(dimension.points)}
-
-
-__all__ = ["Allocation", "Answer", "Dimension", "Profile", "QuestionnaireRef", "Segment"]

@@ -1,17 +1,15 @@
 """Where the engine's data lives and which languages it carries.
 
-Kept apart from the questionnaire model so that the settings, the catalogues and the
-first screen can find the data without loading the model (see kiosk.engine's lazy
-exports).
+The settings, the catalogues and the fonts use these too, so they live apart from the
+questionnaire model.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final
 
 LANGS: Final = ("zh_CN", "en")
-Lang = Literal["zh_CN", "en"]
 QUESTIONNAIRE_FILE: Final = "questionnaire.toml"
 TABLES_FILE: Final = "tables.toml"
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import cast
 
 from kiosk.engine.errors import MISSING, AnswerError
+from kiosk.engine.model import SECTIONS, Question, Questionnaire, Tables
 from kiosk.engine.profile import Allocation, Answer, Dimension, Profile, Segment
-from kiosk.engine.questionnaire import SECTIONS, Question, Questionnaire, Tables
 
 
 def accepted(question: Question) -> str:

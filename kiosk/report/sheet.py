@@ -38,7 +38,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from kiosk import __version__, palette
 from kiosk.engine import Profile, Questionnaire, Tables
-from kiosk.engine.questionnaire import Question, Service
+from kiosk.engine.model import Question, Service
 from kiosk.i18n import texts
 from kiosk.report.charts import CLASS_FILLS, INK, MUTED, box, donut, drawing_in, gauge
 from kiosk.report.fonts import register_fonts

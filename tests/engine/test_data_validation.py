@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import cli
-from kiosk.engine import DataError, default_resources_dir, load_questionnaire
-from kiosk.engine import questionnaire as questionnaire_module
+from kiosk.engine import DataError, default_resources_dir, load_questionnaire, loading
 
 
 @pytest.fixture
@@ -219,7 +218,7 @@ def test_check_config_lists_every_problem(
 ) -> None:
     edit(data, "tables.toml", "mid_low = [40, 40, 20]", "mid_low = [40, 40, 30]")
     edit(data, "tables.toml", "min = 40\nmax = 59", "min = 41\nmax = 59")
-    monkeypatch.setattr(questionnaire_module, "default_resources_dir", lambda: data)
+    monkeypatch.setattr(loading, "default_resources_dir", lambda: data)
     assert cli.main(["check-config"]) == 2
     out, err = capsys.readouterr()
     assert "allocation.mid_low.mid_low: [40, 40, 30] sums to 110; expected 100" in out
@@ -234,7 +233,7 @@ def test_score_with_bad_data_says_so_in_one_line(
     tmp_path: Path,
 ) -> None:
     edit(data, "tables.toml", "mid_low = [40, 40, 20]", "mid_low = [40, 40, 30]")
-    monkeypatch.setattr(questionnaire_module, "default_resources_dir", lambda: data)
+    monkeypatch.setattr(loading, "default_resources_dir", lambda: data)
     answers = tmp_path / "a.json"
     answers.write_text("{}", "utf-8")
     assert cli.main(["score", "--answers", str(answers)]) == 2
