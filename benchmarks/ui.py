@@ -14,7 +14,7 @@ nothing is read from or written to your home.
    (`repaint()`, then `grab()`, an offscreen paint of the whole window), prints a JSON
    breakdown measured from its own first line, and leaves with `os._exit(0)` (no Qt teardown).
    The kiosk (`ensure_app()` + `main_window()`) is compared with a bare `QLabel` window; the
-   goal is at most 1.5x. One untimed run of each comes first, so Python's bytecode caches exist.
+   goal is at most 2x (issue 13; 1.5x before). One untimed run of each comes first, so Python's bytecode caches exist.
 2. Tap to the next screen, in this process: visits from the worked example, timing every
    tap on a choice option from just before the click until the visit's screen has changed,
    the window has been repainted and one more `processEvents()` has run. Once with
@@ -73,7 +73,7 @@ from kiosk.ui.visit import ATTRACT, CONSENT, OPTIONAL_INTRO, RESULT, REVIEW  # n
 from kiosk.ui.window import KioskWindow  # noqa: E402
 
 WIDTH, HEIGHT = 1920, 1080
-RATIO_GOAL = 1.5
+RATIO_GOAL = 2.0
 TAP_P95_GOAL_MS = 50.0
 CHILD_TIMEOUT_S = 120.0
 TAP_TIMEOUT_S = 5.0
