@@ -99,6 +99,9 @@ apt_ensure() {
 # Libraries Qt needs to run offscreen on a bare Debian, plus libcups2 for printers.
 QT_LIBS=(libgl1 libegl1 libx11-6 libbrotli1 libdbus-1-3 libfontconfig1 libfreetype6
          libglib2.0-0 libxkbcommon0 libcups2)
+# What pip needs to build pycups (libcups's Python bindings: no wheel on PyPI), which the
+# kiosk prints with; at run time it needs only libcups2 (above).
+CUPS_BUILD_LIBS=(libcups2-dev gcc python3-dev)
 # Read-aloud: QtTextToSpeech's speech-dispatcher engine, with espeak-ng's voices.
 SPEECH_LIBS=(libpulse0 libspeechd2 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng)
 # Extra libraries for a real window: under X11 (xcb) or Wayland (the cage kiosk session).
