@@ -12,20 +12,22 @@ writing into the deleted file, or its journal into the new one) is noticed befor
 next read or write: the old connection is closed with its journal emptied, the file at
 the path is opened (or created) and migrated, and the meta row `reopened` says when and
 why, for the staff panel.
+
+This module writes (and opens, migrates, reopens and judges the clock); the schema is in
+kiosk.storage.session_schema, reading (numbers, CSV, the PIN pad's state) in
+kiosk.storage.session_reports.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import logging
 import os
 import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,129 +35,19 @@ from typing import TYPE_CHECKING
 
 from kiosk.engine.errors import KioskError
 from kiosk.storage.retention import CLOCK_STEP, clock_problem
+from kiosk.storage.session_reports import SessionReports, Stats
+from kiosk.storage.session_schema import MIGRATIONS, OUTCOMES, SCHEMA_VERSION, iso
 
 if TYPE_CHECKING:
     from kiosk.engine import Profile
 
 DB_FILE = "sessions.sqlite3"
-OUTCOMES = ("printed", "exported", "print_failed", "completed", "declined", "abandoned")
-
-# Each entry brings the schema from version i to i + 1. Never edit a released step.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE visits (
-        id INTEGER PRIMARY KEY,
-        sheet_number TEXT UNIQUE,
-        started_at TEXT NOT NULL,
-        ended_at TEXT NOT NULL,
-        language TEXT NOT NULL,
-        questionnaire_id TEXT,
-        questionnaire_version TEXT,
-        questionnaire_sha256 TEXT,
-        answers TEXT NOT NULL DEFAULT '{}',
-        capacity_score INTEGER,
-        capacity_level TEXT,
-        attitude_score INTEGER,
-        attitude_level TEXT,
-        low_risk INTEGER,
-        medium_risk INTEGER,
-        high_risk INTEGER,
-        life_stage TEXT,
-        life_cycle TEXT,
-        segment TEXT,
-        outcome TEXT NOT NULL CHECK (outcome IN
-            ('printed', 'exported', 'print_failed', 'completed', 'declined', 'abandoned')),
-        abandoned_at TEXT,
-        rating INTEGER CHECK (rating BETWEEN 1 AND 5)
-    );
-    CREATE INDEX visits_started_at ON visits (started_at);
-    CREATE TABLE prints (
-        id INTEGER PRIMARY KEY,
-        visit_id INTEGER REFERENCES visits (id) ON DELETE CASCADE,
-        sheet_number TEXT NOT NULL,
-        at TEXT NOT NULL,
-        printer TEXT NOT NULL,
-        result TEXT NOT NULL
-    );
-    CREATE TABLE admin_actions (
-        id INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        action TEXT NOT NULL,
-        detail TEXT NOT NULL DEFAULT ''
-    );
-    """,
-    # 2: the clock the kiosk trusts (meta `clock_seen`) and each row's `trusted_at`
-    # (kiosk.storage.retention). Rows from before are trusted when in order (not older
-    # than a row written before them); the newest record time is the first clock seen.
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    ALTER TABLE visits ADD COLUMN trusted_at TEXT;
-    ALTER TABLE prints ADD COLUMN trusted_at TEXT;
-    ALTER TABLE admin_actions ADD COLUMN trusted_at TEXT;
-    UPDATE visits SET trusted_at = started_at WHERE id IN (
-        SELECT id FROM (
-            SELECT id, started_at, MAX(started_at) OVER (
-                ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-            FROM visits)
-        WHERE before IS NULL OR started_at >= before);
-    UPDATE prints SET trusted_at = at WHERE id IN (
-        SELECT id FROM (
-            SELECT id, at, MAX(at) OVER (
-                ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-            FROM prints)
-        WHERE before IS NULL OR at >= before);
-    UPDATE admin_actions SET trusted_at = at WHERE id IN (
-        SELECT id FROM (
-            SELECT id, at, MAX(at) OVER (
-                ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-            FROM admin_actions)
-        WHERE before IS NULL OR at >= before);
-    INSERT INTO meta (key, value)
-        SELECT 'clock_seen', newest FROM (
-            SELECT MAX(t) AS newest FROM (
-                SELECT MAX(started_at) AS t FROM visits
-                UNION ALL SELECT MAX(ended_at) FROM visits
-                UNION ALL SELECT MAX(at) FROM prints
-                UNION ALL SELECT MAX(at) FROM admin_actions))
-        WHERE newest IS NOT NULL;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-CSV_COLUMNS = (
-    "sheet_number",
-    "started_at",
-    "ended_at",
-    "language",
-    "questionnaire_id",
-    "questionnaire_version",
-    "questionnaire_sha256",
-    "answers",
-    "capacity_score",
-    "capacity_level",
-    "attitude_score",
-    "attitude_level",
-    "low_risk",
-    "medium_risk",
-    "high_risk",
-    "life_stage",
-    "life_cycle",
-    "segment",
-    "outcome",
-    "abandoned_at",
-    "rating",
-)
-
 
 log = logging.getLogger("kiosk.storage")
 
 
 class StorageError(KioskError):
     """The session log cannot be used; names the file and what to do."""
-
-
-def _iso(when: datetime) -> str:
-    return when.isoformat(timespec="seconds")
 
 
 # A table's rows due to go: each row is dated by the smallest trusted_at of the rows
@@ -193,23 +85,7 @@ class VisitRecord:
     rating: int | None = None
 
 
-@dataclass(frozen=True)
-class Stats:
-    visits: int
-    completed: int
-    printed: int
-    exported: int
-    print_failed: int
-    declined: int
-    abandoned: int
-    abandoned_where: dict[str, int]
-    capacity_levels: dict[str, int]
-    attitude_levels: dict[str, int]
-    allocations: dict[str, int]
-    ratings: dict[int, int]
-
-
-class SessionLog:
+class SessionLog(SessionReports):
     """The SQLite file in the data folder. Open it once; every method is one transaction.
 
     `clock` (injectable for tests) only dates the note left when the file had to be
@@ -298,7 +174,7 @@ class SessionLog:
             self.path.replace(aside)
             self._remove_journal()
             self._open()
-        note = {"at": _iso(self.clock()), "why": why, "path": str(self.path)}
+        note = {"at": iso(self.clock()), "why": why, "path": str(self.path)}
         self.db.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('reopened', ?)", (json.dumps(note),)
         )
@@ -398,10 +274,10 @@ class SessionLog:
                 (
                     found[0] if found else None,
                     sheet_number,
-                    _iso(at),
+                    iso(at),
                     printer,
                     result,
-                    _iso(at) if self._observe(db, at) else None,
+                    iso(at) if self._observe(db, at) else None,
                 ),
             )
 
@@ -409,7 +285,7 @@ class SessionLog:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO admin_actions (at, action, detail, trusted_at) VALUES (?, ?, ?, ?)",
-                (_iso(at), action, detail, _iso(at) if self._observe(db, at) else None),
+                (iso(at), action, detail, iso(at) if self._observe(db, at) else None),
             )
 
     # ------------------------------------------------------------------ the clock
@@ -421,7 +297,7 @@ class SessionLog:
         if clock_problem(seen, when) is not None:
             return False
         if seen is None or when > seen:
-            self._set_meta(db, "clock_seen", _iso(when))
+            self._set_meta(db, "clock_seen", iso(when))
         return True
 
     def _clock_seen(self, db: sqlite3.Connection) -> datetime | None:
@@ -438,7 +314,7 @@ class SessionLog:
             seen = self._clock_seen(db)
             problem = None if confirmed else clock_problem(seen, now)
             if problem is None and (confirmed or seen is None or now > seen):
-                self._set_meta(db, "clock_seen", _iso(now))
+                self._set_meta(db, "clock_seen", iso(now))
             return problem, seen
 
     # ------------------------------------------------------------------ meta
@@ -460,30 +336,12 @@ class SessionLog:
         note = self.meta("reopened")
         return dict(json.loads(note)) if note else None
 
-    def pin_state(self) -> tuple[int, datetime | None]:
-        """The PIN pad as the last run left it: wrong PINs since the last unlock, new PIN
-        or lockout, and the end of the newest lockout (None when there was none)."""
-        rows = self.db.execute(
-            "SELECT action, detail FROM admin_actions"
-            " WHERE action IN ('pin_wrong', 'pin_locked', 'unlock', 'pin_set')"
-            " ORDER BY id DESC LIMIT 100"
-        ).fetchall()
-        failures = 0
-        for action, detail in rows:
-            if action != "pin_wrong":
-                if action == "pin_locked":
-                    with suppress(ValueError):
-                        return failures, datetime.fromisoformat(detail)
-                break
-            failures += 1
-        return failures, None
-
     def purge(self, cutoff: datetime) -> Purged:
         """Delete the rows written before `cutoff`, each dated by the first trusted time
         at or after it in the order rows were written (kiosk.storage.retention: a row
         with no trusted row from it on is kept). Only kiosk.storage.retention calls this,
         after checking the clock."""
-        limit = (_iso(cutoff),)
+        limit = (iso(cutoff),)
         aged = {table: _AGED.format(table=table) for table in ("visits", "prints", "admin_actions")}
         with self._transaction() as db:
             numbers = tuple(
@@ -508,63 +366,14 @@ class SessionLog:
             ).rowcount
         return Purged(int(visits), int(prints), int(actions), numbers)
 
-    def sheet_numbers(self) -> set[str]:
-        """The sheet numbers of the visits in the log."""
-        with self._reading() as db:
-            rows = db.execute("SELECT sheet_number FROM visits WHERE sheet_number IS NOT NULL")
-            return {str(number) for (number,) in rows}
 
-    # ------------------------------------------------------------------ reading
-
-    def stats(self, since: datetime, until: datetime) -> Stats:
-        """The visits started from `since` to `until` (now: a visit dated later, by a clock
-        that was ahead, is not today's)."""
-        with self._reading() as db:
-            rows = db.execute(
-                "SELECT outcome, abandoned_at, capacity_level, attitude_level,"
-                " low_risk, medium_risk, high_risk, rating FROM visits"
-                " WHERE started_at >= ? AND started_at <= ?",
-                (_iso(since), _iso(until)),
-            ).fetchall()
-        outcomes = Counter(row["outcome"] for row in rows)
-        scored = [row for row in rows if row["capacity_level"] is not None]
-        return Stats(
-            visits=len(rows),
-            completed=len(scored),
-            printed=outcomes["printed"],
-            exported=outcomes["exported"],
-            print_failed=outcomes["print_failed"],
-            declined=outcomes["declined"],
-            abandoned=outcomes["abandoned"],
-            abandoned_where=dict(
-                Counter(row["abandoned_at"] for row in rows if row["outcome"] == "abandoned")
-            ),
-            capacity_levels=dict(Counter(row["capacity_level"] for row in scored)),
-            attitude_levels=dict(Counter(row["attitude_level"] for row in scored)),
-            allocations=dict(
-                Counter(f"{r['low_risk']}/{r['medium_risk']}/{r['high_risk']}" for r in scored)
-            ),
-            ratings=dict(Counter(row["rating"] for row in rows if row["rating"] is not None)),
-        )
-
-    def visit_count(self) -> int:
-        with self._reading() as db:
-            return int(db.execute("SELECT COUNT(*) FROM visits").fetchone()[0])
-
-    def export_csv(self, path: Path) -> int:
-        """Every visit as CSV, UTF-8 with a BOM (so Excel shows Chinese); returns the rows."""
-        with self._reading() as db:
-            rows = db.execute(
-                f"SELECT {', '.join(CSV_COLUMNS)} FROM visits ORDER BY started_at"
-            ).fetchall()
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
-                writer.writerows(tuple(row) for row in rows)
-            tmp.replace(path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
-            raise
-        return len(rows)
+__all__ = [
+    "DB_FILE",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Purged",
+    "SessionLog",
+    "Stats",
+    "StorageError",
+    "VisitRecord",
+]
