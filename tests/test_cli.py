@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import __version__, cli
+from kiosk.commands import scoring
 from kiosk.engine import load_questionnaire, score
 from tests.conftest import WORKED_EXAMPLE
 from tests.helpers import SPEC_PROFILE, Run, run_kiosk, without_sha
@@ -239,7 +240,7 @@ def test_unexpected_failure_exits_1_with_details_in_the_log(
     def explode(*_: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli.engine, "score", explode)
+    monkeypatch.setattr(scoring.engine, "score", explode)
     assert cli.main(["score", "--answers", str(WORKED_EXAMPLE)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
