@@ -149,6 +149,7 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     QPushButton[role="option"][chosen="true"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
     QPushButton[role="option"][chosen="true"] QLabel {{ color: {WHITE}; }}
     QPushButton[role="key"] {{ font-size: {px(44)}; min-height: {dim(84)}; min-width: {dim(120)}; padding: {dim(4)}; color: {INK}; }}
+    QPushButton[role="key"][word="true"] {{ font-size: {px(30)}; }}
     QPushButton[role="quiet"] {{ border-color: {OUTLINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; }}
     QPushButton[role="lang"] {{ border-color: {OUTLINE}; color: {MUTED}; font-size: {px(24)}; min-height: {px(56)}; padding: 4px {px(18)}; }}
     QPushButton[role="quiet"][current="true"] {{ background: {ACCENT}; color: {WHITE}; border-color: {ACCENT}; }}

@@ -123,8 +123,8 @@ class AllocationChart(QWidget):
         rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
         start = 90 * 16
         font = QFont(self.font())
-        # As large as the text around it (large text too), and more on a big donut.
-        font.setPixelSize(max(round(self.font().pixelSize() * 0.85), int(side * 0.09)))
+        # Grows with the text around it (large text too), but always fits inside the ring.
+        font.setPixelSize(max(14, min(round(self.font().pixelSize() * 0.85), int(side * 0.11))))
         painter.setFont(font)
         for index, share in enumerate(self._shares):
             if share <= 0:
@@ -134,7 +134,7 @@ class AllocationChart(QWidget):
             painter.setBrush(QColor(CLASS_FILLS[index]))
             painter.drawPie(rect, start, span)
             middle = math.radians((start + span / 2) / 16)
-            radius = side * 0.38
+            radius = side * 0.355  # the middle of the ring (hole 0.21, edge 0.5)
             cx = rect.center().x() + radius * math.cos(middle)
             cy = rect.center().y() - radius * math.sin(middle)
             painter.setPen(QColor(text_on(CLASS_FILLS[index])))

@@ -252,6 +252,8 @@ class NumberPad(QWidget):
         for index, key in enumerate(layout):
             widget = button(f"{prefix}.key.{key}", "key", key if key != "clear" else "")
             if key == "clear":
+                widget.setProperty("word", "true")  # a word, not a digit: smaller text
+            if key == "clear":
                 widget.clicked.connect(self.cleared.emit)
             else:
                 widget.clicked.connect(lambda _=False, digit=key: self.typed.emit(digit))
