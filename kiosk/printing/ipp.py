@@ -16,12 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 from kiosk.printing import device as ipp_device
+from kiosk.printing.attributes import first, job_from, job_words, judge, lists
 from kiosk.printing.model import (
     ABORTED,
     CANCELED,
@@ -31,7 +32,6 @@ from kiosk.printing.model import (
     NO_CUPS,
     NO_PRINTER,
     OFFLINE,
-    PRINTER_STATES,
     QUEUE_REJECTING,
     QUEUE_STOPPED,
     TIMEOUT,
@@ -40,8 +40,6 @@ from kiosk.printing.model import (
     PrinterStatus,
     PrintingError,
     PrintOutcome,
-    fault_of,
-    split_reason,
 )
 
 try:
@@ -180,7 +178,7 @@ class IppBackend:
             connection = self._connect()
         except _NoCupsError as exc:
             return PrinterStatus(printer, NO_CUPS, detail=str(exc))
-        name = printer or str(connection.getDefault() or "")
+        name = printer or _default(connection)
         if not name:
             return PrinterStatus("", NO_PRINTER, detail="no printer set and no default printer")
         return self._status(connection, name, device=device)
@@ -196,63 +194,12 @@ class IppBackend:
             return PrinterStatus(name, reason, detail=f"{name}: {text}")
         except HTTPError as exc:
             return PrinterStatus(name, NO_CUPS, detail=f"CUPS stopped answering: {exc}")
-        return self._judge(name, _lists(attributes), device=device)
-
-    def _judge(
-        self, name: str, attributes: Mapping[str, list[Any]], *, device: bool
-    ) -> PrinterStatus:
-        state = PRINTER_STATES.get(_first(attributes, "printer-state", 0), "unknown")
-        accepting = bool(_first(attributes, "printer-is-accepting-jobs", False))
-        reasons = [str(r) for r in attributes.get("printer-state-reasons", []) if r != "none"]
-        message = str(_first(attributes, "printer-state-message", ""))
-        device_uri = str(_first(attributes, "device-uri", ""))
-        markers = ipp_device.markers_from(dict(attributes))
-        asked = ""
-        fault = fault_of(reasons, reports_count=False)
-        device_note = ""
+        attributes = lists(attributes)
+        device_uri = str(first(attributes, "device-uri", ""))
+        answer = None
         if device and ipp_device.asks_device(device_uri):
             answer = ipp_device.query(device_uri, self.device_timeout_s)
-            if not answer.reachable:
-                asked, fault = "unreachable", OFFLINE
-                device_note = f"; device {device_uri} unreachable ({answer.error})"
-            elif not answer.answered:
-                asked = "no answer"
-                device_note = f"; device {device_uri} did not answer ({answer.error})"
-            else:
-                asked = "ok"
-                # The device's reasons are current; the queue keeps old copies of them.
-                mine = [r for r in reasons if not _from_device(r)]
-                reasons = list(dict.fromkeys([*mine, *answer.reasons]))
-                fault = fault_of(answer.reasons, reports_count=True)
-                if not fault and answer.state == 5:  # stopped
-                    fault = FAILED
-                message = answer.message or message
-                markers = answer.markers or markers
-                device_note = f"; device {device_uri} {PRINTER_STATES.get(answer.state, '?')}"
-        reason = fault
-        if not reason and state == "stopped":
-            reason = QUEUE_STOPPED
-        if not reason and not accepting:
-            reason = QUEUE_REJECTING
-        detail = (
-            f"{name}: {state}, {'accepting' if accepting else 'not accepting'} jobs; "
-            f"reasons: {', '.join(reasons) or 'none'}"
-            + (f"; message: {message}" if message else "")
-            + device_note
-        )
-        return PrinterStatus(
-            name,
-            reason,
-            fault=fault,
-            state=state,
-            accepting=accepting,
-            reasons=tuple(reasons),
-            message=message,
-            markers=markers,
-            device_uri=device_uri,
-            device=asked,
-            detail=detail,
-        )
+        return judge(name, attributes, answer)
 
     # ------------------------------------------------------------ printing
     def print_pdf(
@@ -274,7 +221,7 @@ class IppBackend:
             connection = self._connect()
         except _NoCupsError as exc:
             return self._done(printer, NO_CUPS, str(exc))
-        name = printer or str(connection.getDefault() or "")
+        name = printer or _default(connection)
         if not name:
             return self._done("", NO_PRINTER, "no printer set and no default printer")
         if check_first:
@@ -333,7 +280,7 @@ class IppBackend:
             if job.state in ("canceled", "aborted"):
                 status = self._status(connection, name)
                 reason = status.fault or (CANCELED if job.state == "canceled" else ABORTED)
-                text = f"{_job_words(job)}; {status.detail}"
+                text = f"{job_words(job)}; {status.detail}"
                 return self._done(name, reason, text, job=job, reasons=status.reasons)
             now = self.clock()
             if status is None or now >= next_status:
@@ -365,39 +312,39 @@ class IppBackend:
             after = job
         if after.state == "completed":
             return self._completed(connection, job.printer, after, job.name)
-        text = f"{_job_words(job)}{f' {why}' if why else ''}; cancelled; {status.detail}"
+        text = f"{job_words(job)}{f' {why}' if why else ''}; cancelled; {status.detail}"
         return self._done(job.printer, reason, text, job=after, reasons=status.reasons)
 
     def _completed(self, connection: Any, name: str, job: Job, job_name: str) -> PrintOutcome:
         """CUPS says completed; for an ipp:// queue, the printer has the last word: a job it
         canceled or aborted, or a printer that no longer answers, is not printed."""
         try:
-            attributes = _lists(
+            attributes = lists(
                 connection.getPrinterAttributes(name, requested_attributes=["device-uri"])
             )
         except (IPPError, HTTPError):
             attributes = {}
-        device_uri = str(_first(attributes, "device-uri", ""))
+        device_uri = str(first(attributes, "device-uri", ""))
         if not (job_name and ipp_device.asks_device(device_uri)):
-            return self._done(name, "", _job_words(job), job=job)
+            return self._done(name, "", job_words(job), job=job)
         reachable, state = ipp_device.finished_job_state(
             device_uri, job_name, self.device_timeout_s
         )
         if reachable and state not in (7, 8):  # completed, or the printer keeps no history
-            return self._done(name, "", _job_words(job), job=job)
+            return self._done(name, "", job_words(job), job=job)
         status = self._status(connection, name)
         if not reachable:
             reason, said = OFFLINE, "the printer no longer answers"
         else:
             reason = status.fault or (CANCELED if state == 7 else ABORTED)
             said = f"the printer {JOB_STATES[state]} it"
-        text = f"{_job_words(job)} in CUPS, but {said}; {status.detail}"
+        text = f"{job_words(job)} in CUPS, but {said}; {status.detail}"
         printer_said = replace(job, state=JOB_STATES.get(state, "unknown"))
         return self._done(name, reason, text, job=printer_said, reasons=status.reasons)
 
     def _job(self, connection: Any, job_id: int) -> Job:
         attributes = connection.getJobAttributes(job_id, requested_attributes=_JOB_ATTRIBUTES)
-        return _job_from(job_id, _lists(attributes))
+        return job_from(job_id, lists(attributes))
 
     def _done(
         self,
@@ -437,7 +384,7 @@ class IppBackend:
             found |= connection.getJobs(
                 which_jobs=which, my_jobs=True, requested_attributes=_JOB_ATTRIBUTES
             )
-            jobs = [_job_from(int(job_id), _lists(a)) for job_id, a in found.items()]
+            jobs = [job_from(int(job_id), lists(a)) for job_id, a in found.items()]
         if printer:
             jobs = [job for job in jobs if job.printer == printer]
         return sorted(jobs, key=lambda job: job.id, reverse=True)
@@ -467,7 +414,7 @@ class IppBackend:
         Needs a CUPS administrator (root or the lpadmin group). Raises PrintingError."""
         with _staff_errors(f"resuming {printer or 'the default printer'}"):
             connection = self._connect()
-            name = printer or str(connection.getDefault() or "")
+            name = printer or _default(connection)
             if not name:
                 raise PrintingError(NO_PRINTER, "no printer set and no default printer")
             connection.enablePrinter(name)
@@ -493,6 +440,14 @@ def _staff_errors(what: str) -> Iterator[None]:
 
 
 # ------------------------------------------------------------ helpers
+def _default(connection: Any) -> str:
+    """The default queue ('' when none, or when CUPS cannot say)."""
+    try:
+        return str(connection.getDefault() or "")
+    except (IPPError, HTTPError):
+        return ""
+
+
 def _quietly_cancel(connection: Any, job_id: int) -> None:
     try:
         connection.cancelJob(job_id)
@@ -505,45 +460,6 @@ def _ipp_error(exc: BaseException) -> tuple[int, str]:
     if len(args) >= 2 and isinstance(args[0], int):
         return args[0], f"{args[1]} (IPP 0x{args[0]:04x})"
     return -1, str(exc)
-
-
-def _lists(attributes: Mapping[str, Any]) -> dict[str, list[Any]]:
-    return {k: v if isinstance(v, list) else [v] for k, v in attributes.items()}
-
-
-def _first(attributes: Mapping[str, list[Any]], name: str, default: Any) -> Any:
-    values = attributes.get(name)
-    return values[0] if values else default
-
-
-def _from_device(reason: str) -> bool:
-    """Whether a queue's reason is a copy of the device's (CUPS's own start with cups-)."""
-    base, _ = split_reason(reason)
-    return not base.startswith("cups-") and base not in ("paused", "connecting-to-device")
-
-
-def _job_from(job_id: int, attributes: Mapping[str, list[Any]]) -> Job:
-    uri = str(_first(attributes, "job-printer-uri", ""))
-    return Job(
-        id=job_id,
-        printer=uri.rstrip("/").rsplit("/", 1)[-1] if uri else "",
-        name=str(_first(attributes, "job-name", "")),
-        state=JOB_STATES.get(_first(attributes, "job-state", 0), "unknown"),
-        reasons=tuple(str(r) for r in attributes.get("job-state-reasons", []) if r != "none"),
-        message=str(_first(attributes, "job-printer-state-message", "") or ""),
-        user=str(_first(attributes, "job-originating-user-name", "")),
-        size_kb=int(_first(attributes, "job-k-octets", 0) or 0),
-        created=int(_first(attributes, "time-at-creation", 0) or 0),
-    )
-
-
-def _job_words(job: Job) -> str:
-    words = f"job {job.id} {job.state}"
-    if job.reasons:
-        words += f" ({', '.join(job.reasons)})"
-    if job.message:
-        words += f": {job.message}"
-    return words
 
 
 __all__ = ["MEDIA", "IppBackend", "Marker", "available"]

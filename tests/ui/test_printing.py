@@ -113,8 +113,21 @@ def session_rows(window: KioskWindow) -> list[sqlite3.Row]:
 
 
 def test_a_visit_ends_with_a_sheet_from_the_pdf_printer(
-    make_window: MakeWindow, no_highlight: None, queue: str, qtbot: QtBot
+    make_window: MakeWindow,
+    no_highlight: None,
+    queue: str,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The PDF queue completes a job in a fraction of a second, sooner than the dots move:
+    # the job takes a moment here, as on a real printer, so the screen is seen alive.
+    real_print = sheets.print_pdf
+
+    def print_a_little_later(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.5)
+        return real_print(*args, **kwargs)
+
+    monkeypatch.setattr(sheets, "print_pdf", print_a_little_later)
     window = make_window(f'[printing]\nprinter = "{queue}"\n')
     drive = print_visit(window, qtbot, watch=True)
     message = drive.text("print.message")
