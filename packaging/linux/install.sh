@@ -116,7 +116,8 @@ PACKAGES=(
     "${QT_LIBS[@]}" "${QT_WINDOW_LIBS[@]}" # Qt from the PySide6 wheels: offscreen, xcb, wayland
     "${SPEECH_LIBS[@]}"                    # read-aloud (QtTextToSpeech → speech-dispatcher)
     alsa-utils                             # aplay: the idle countdown's chime
-    cups cups-client cups-bsd              # printing (the kiosk follows jobs with lpstat)
+    libcups2-dev gcc python3-dev           # pip builds pycups (printing in IPP) from source
+    cups cups-client cups-bsd              # printing (IPP through libcups; lp/lpstat for staff)
 )
 if [ "$APT" = 1 ]; then
     say "apt-get install: ${PACKAGES[*]}"

@@ -58,7 +58,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         # shellcheck source=/dev/null
         source "$SOURCE/scripts/_bootstrap.sh"
         apt_ensure python3-venv binutils "${QT_LIBS[@]}" "${QT_WINDOW_LIBS[@]}" \
-            libpulse0 libspeechd2 xvfb xauth
+            libpulse0 libspeechd2 xvfb xauth "${CUPS_BUILD_LIBS[@]}"
     ) || die "installing system packages"
 fi
 
