@@ -33,7 +33,7 @@ from kiosk.diagnostics import write_diagnostics
 from kiosk.engine import Questionnaire
 from kiosk.i18n import language_names
 from kiosk.palette import BAND_FILLS, INK
-from kiosk.printing import print_pdf, printer_names, queue_state, resolve_printer
+from kiosk.printing import PrintOutcome, print_pdf, printer_names, queue_state, resolve_printer
 from kiosk.settings import Settings
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.retention import PurgeResult, last_purge, purge_old_records
@@ -42,7 +42,7 @@ from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.page import Page
 from kiosk.ui.pages import touch_scroll
 from kiosk.ui.sheets import removable_drives
-from kiosk.ui.tasks import Done, Failed, Tasks
+from kiosk.ui.tasks import Done, Failed, Tasks, Worker
 from kiosk.ui.texts import Language
 from kiosk.ui.widgets import Label, button, label, set_state
 
@@ -429,9 +429,14 @@ class AdminPanel(Page):
         if refresh is not None:
             refresh()
 
-    def _run(self, work: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
-        """tasks.run, but a result that comes back after the panel was deleted (its window
-        closed while the work ran) is dropped instead of touching deleted widgets."""
+    def _run(
+        self, worker: Worker, work: Callable[[], Any], on_done: Done, on_error: Failed
+    ) -> None:
+        """worker.run, but a result that comes back after the panel was deleted (its window
+        closed while the work ran) is dropped instead of touching deleted widgets.
+
+        `self.tasks.log` for the session log (after every write asked before),
+        `self.tasks.devices` for printers, USB drives and files: never the GUI thread."""
 
         def alive(callback: Callable[[Any], None]) -> Callable[[Any], None]:
             def deliver(value: Any) -> None:
@@ -442,11 +447,13 @@ class AdminPanel(Page):
 
             return deliver
 
-        self.tasks.run(work, alive(on_done), alive(on_error))
+        worker.run(work, alive(on_done), alive(on_error))
 
     def _log(self, action: str, detail: str) -> None:
         at = datetime.now()
-        self._run(lambda: self.sessions.log_admin(action, detail, at), _ignore, _ignore)
+        self._run(
+            self.tasks.log, lambda: self.sessions.log_admin(action, detail, at), _ignore, _ignore
+        )
 
     def _refresh_counts(self) -> None:
         now = datetime.now()
@@ -463,6 +470,7 @@ class AdminPanel(Page):
             return stats, last_purge(sessions), sessions.reopened()
 
         self._run(
+            self.tasks.log,
             work,
             self._show_overview,
             lambda error: self.abandoned.setText(str(error)),
@@ -538,6 +546,7 @@ class AdminPanel(Page):
             self._refresh_counts()
 
         self._run(
+            self.tasks.log,
             lambda: purge_old_records(
                 sessions, settings.data_path, settings.storage.retention_days, now, confirmed=True
             ),
@@ -578,15 +587,21 @@ class AdminPanel(Page):
 
     def _refresh_printer(self) -> None:
         wanted = self.current().printing.printer
+
+        def work() -> tuple[str, str, str]:
+            name = resolve_printer(wanted)
+            return name, wanted, queue_state(name) if name else ""
+
         self._run(
-            lambda: (resolve_printer(wanted), wanted),
+            self.tasks.devices,
+            work,
             self._show_printer,
             lambda error: self.printer_status.setText(str(error)),
         )
 
-    def _show_printer(self, found: tuple[str, str]) -> None:
+    def _show_printer(self, found: tuple[str, str, str]) -> None:
         _ = self.lang.gettext
-        name, wanted = found
+        name, wanted, state = found
         if not name:
             self.printer_status.setText(
                 _("No printer: {name} is not available.").format(
@@ -594,7 +609,6 @@ class AdminPanel(Page):
                 )
             )
             return
-        state = queue_state(name)
         words = {
             "queue_stopped": _("stopped"),
             "queue_rejecting": _("not accepting jobs"),
@@ -604,12 +618,14 @@ class AdminPanel(Page):
     def _test_print(self) -> None:
         from kiosk.issuing import SheetService  # noqa: PLC0415 - reportlab: on first use
 
-        printer = self.current().printing.printer
+        settings = self.current()
+        printer = settings.printing.printer
         self.printer_result.setText(self.lang.gettext("Printing…"))
         self.test_button.setEnabled(False)
         self._run(
+            self.tasks.devices,
             lambda: print_pdf(
-                SheetService(self.current(), self.questionnaire).test_page().pdf,
+                SheetService(settings, self.questionnaire).test_page().pdf,
                 printer,
                 "kiosk-test-page",
                 60,
@@ -654,23 +670,27 @@ class AdminPanel(Page):
         self.reprint_button.setEnabled(False)
         self.reprint_result.setText(self.lang.gettext("Printing…"))
 
-        def work() -> object:
+        def work() -> PrintOutcome:
             pdf = Outbox(settings.data_path).load(number)
-            outcome = print_pdf(pdf, settings.printing.printer, f"sheet-{number}", 60)
-            self.sessions.record_print(
-                number, outcome.printer, outcome.reason or "reprinted", datetime.now()
-            )
-            return outcome
+            return print_pdf(pdf, settings.printing.printer, f"sheet-{number}", 60)
 
-        def done(outcome: object) -> None:
+        def done(outcome: PrintOutcome) -> None:
+            at, sessions = datetime.now(), self.sessions
+            result = outcome.reason or "reprinted"
+            self.tasks.log.write(lambda: sessions.record_print(number, outcome.printer, result, at))
             self.reprint_button.setEnabled(True)
             self.reprint_result.setText(f"{number}: {self._outcome_text(outcome)}")
             self._log("reprint", f"{number}: {self._outcome_text(outcome)}")
 
-        self._run(work, done, self._task_failed(self.reprint_result, self.reprint_button))
+        self._run(
+            self.tasks.devices,
+            work,
+            done,
+            self._task_failed(self.reprint_result, self.reprint_button),
+        )
 
     def _export_csv(self) -> None:
-        data_path = self.current().data_path
+        data_path, sessions = self.current().data_path, self.sessions
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.export_button.setEnabled(False)
 
@@ -681,7 +701,7 @@ class AdminPanel(Page):
                 target = folder / f"kiosk-sessions-{stamp}.csv"
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
-                    return target, self.sessions.export_csv(target)
+                    return target, sessions.export_csv(target)
                 except OSError as exc:
                     last = exc
             raise last or OSError("no folder to export to")
@@ -694,7 +714,16 @@ class AdminPanel(Page):
             )
             self._log("export_csv", str(path))
 
-        self._run(work, done, self._task_failed(self.export_result, self.export_button))
+        failed = self._task_failed(self.export_result, self.export_button)
+        # Every visit recorded before the tap is in the file: the log worker first writes
+        # what it was asked to; then the file (on a USB drive, maybe slow) is written on
+        # the devices worker while the session log goes on writing.
+        self._run(
+            self.tasks.log,
+            lambda: None,
+            lambda _written: self._run(self.tasks.devices, work, done, failed),
+            failed,
+        )
 
     def _diagnostics(self) -> None:
         settings = self.current()
@@ -716,7 +745,12 @@ class AdminPanel(Page):
             )
             self._log("diagnostics", str(path))
 
-        self._run(work, done, self._task_failed(self.diagnostics_result, self.diagnostics_button))
+        self._run(
+            self.tasks.devices,
+            work,
+            done,
+            self._task_failed(self.diagnostics_result, self.diagnostics_button),
+        )
 
     def _fill_settings(self) -> None:
         settings = self.current()
@@ -730,14 +764,26 @@ class AdminPanel(Page):
 
     def _fill_printers(self, wanted: str) -> None:
         """One big button a printer: the system default, every queue, and the chosen one
-        even when it is gone (so that saving other settings keeps it)."""
+        even when it is gone (so that saving other settings keeps it). The queues come
+        from CUPS on the devices worker; until they do, the default and the chosen one."""
+        self._show_printers([], wanted, wanted)
+        self._run(
+            self.tasks.devices,
+            printer_names,
+            lambda queues: self._show_printers(queues, wanted, self.printer_choice),
+            lambda error: log.error("cannot list the printers: %s", error),
+        )
+
+    def _show_printers(self, queues: list[str], wanted: str, chosen: str) -> None:
+        names = ["", *queues]
+        names += [name for name in dict.fromkeys((wanted, chosen)) if name not in names]
+        if list(self.printer_buttons) == names:
+            self._choose_printer(chosen)
+            return
         for old in self.printer_buttons.values():
             old.hide()
             old.deleteLater()
         self.printer_buttons = {}
-        names = ["", *printer_names()]
-        if wanted not in names:
-            names.append(wanted)
         for name in names:
             key = f"queue.{name}" if name else "default"
             choice = button(f"admin.settings.printer.{key}", "quiet", name)
@@ -745,7 +791,7 @@ class AdminPanel(Page):
             self.printer_buttons[name] = choice
             self.printer_list.addWidget(choice)
         self.printer_buttons[""].setText(self.lang.gettext("System default printer"))
-        self._choose_printer(wanted)
+        self._choose_printer(chosen)
 
     def _choose_printer(self, name: str) -> None:
         self.printer_choice = name

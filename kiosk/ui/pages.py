@@ -131,6 +131,8 @@ class QuestionPage(Page):
     """Text to read aloud in the screen's language."""
     highlighting = Signal(int)
     """An option was tapped and stays highlighted for this many milliseconds."""
+    highlight_ms: int | None = None
+    """How long a tapped option stays highlighted; None: HIGHLIGHT_MS (the window sets it)."""
 
     def __init__(self, lang: Language, question: Question) -> None:
         super().__init__(lang)
@@ -228,9 +230,10 @@ class ChoicePage(QuestionPage):
         if self.skip is not None:
             self.skip.setEnabled(False)
         emit: Callable[[], None] = lambda: self.answered.emit(self.question.id, option_id)  # noqa: E731
-        self.highlighting.emit(HIGHLIGHT_MS)
-        if HIGHLIGHT_MS > 0:
-            QTimer.singleShot(HIGHLIGHT_MS, emit)
+        delay = HIGHLIGHT_MS if self.highlight_ms is None else self.highlight_ms
+        self.highlighting.emit(delay)
+        if delay > 0:
+            QTimer.singleShot(delay, emit)
         else:
             emit()
 

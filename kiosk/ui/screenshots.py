@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from kiosk.engine import default_resources_dir
 from kiosk.engine.errors import DataError
 from kiosk.settings import Settings, save_settings
-from kiosk.ui import main_window, pages
+from kiosk.ui import main_window
 from kiosk.ui.driver import VisitDriver, wait_until
 from kiosk.ui.visit import OPTIONAL_INTRO, REVIEW
 
@@ -69,8 +69,8 @@ def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int
             raise OSError(f"{path}: could not be written")
         written.append(path)
 
-    saved_delay = pages.HIGHLIGHT_MS
-    pages.HIGHLIGHT_MS = 0
+    saved_delay = window.highlight_ms  # type: ignore[attr-defined]
+    window.highlight_ms = 0  # type: ignore[attr-defined]  # options move on at once
     try:
         shot("attract")
         drive.tap_and_wait(f"attract.lang.{lang}")
@@ -135,5 +135,5 @@ def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int
         drive.tap("admin.section.settings")
         shot("admin-settings")
     finally:
-        pages.HIGHLIGHT_MS = saved_delay
+        window.highlight_ms = saved_delay  # type: ignore[attr-defined]
     return written

@@ -1,5 +1,5 @@
 """A visit's sheet: built once (the same builder as `kiosk report`), kept in the outbox
-before anything else, then printed or exported. Runs in the task worker, never on widgets."""
+before anything else, then printed or exported. Runs on the devices worker, never on widgets."""
 
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ def make_sheet(
     return service.issue(profile, lang) if existing is None else service.keep(existing)
 
 
-def print_sheet(sheet: Sheet, printer: str) -> PrintResult:
-    outcome = print_pdf(sheet.pdf, printer, f"sheet-{sheet.number}", PRINT_TIMEOUT_S)
+def print_sheet(sheet: Sheet, printer: str, timeout_s: float = PRINT_TIMEOUT_S) -> PrintResult:
+    outcome = print_pdf(sheet.pdf, printer, f"sheet-{sheet.number}", timeout_s)
     if not outcome.ok:
         log.warning("sheet %s not printed on %s: %s", sheet.number, outcome.printer, outcome.detail)
     return PrintResult(sheet, outcome)

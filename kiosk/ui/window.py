@@ -97,6 +97,9 @@ class KioskWindow(QWidget):
         self.startup_error: QWidget | None = None
         # Until complete(): no questions; the attract screen is the whole flow.
         self.flow: tuple[str, ...] = (ATTRACT,)
+        self._highlight_ms: int | None = None
+        self.print_timeout_s: float | None = None
+        """How long a client's sheet may take to print; None: kiosk.ui.sheets' default."""
         self.scored: list[str] = []
         self.optional: list[str] = []
         self.question_pages: dict[str, QuestionPage] = {}
@@ -161,6 +164,7 @@ class KioskWindow(QWidget):
         self.optional = [q.id for q in questionnaire.questions if not q.scored]
         self.tap_guard: TapGuard = TapGuard([self.stack, self.footer])
         self._build_screens()
+        self.highlight_ms = self._highlight_ms
         # Idle time counts only off the attract screen, so it starts with the visits.
         self.overlay = CountdownOverlay(self, self.lang)
         self.idle = IdleWatcher(
@@ -283,6 +287,18 @@ class KioskWindow(QWidget):
             self.pages[name] = page
             self.stack.addWidget(page)
         self.corner.raise_()
+
+    @property
+    def highlight_ms(self) -> int | None:
+        """How long a tapped option stays highlighted before the next screen, in ms;
+        None: kiosk.ui.pages' default (tests set 0, so that options move on at once)."""
+        return self._highlight_ms
+
+    @highlight_ms.setter
+    def highlight_ms(self, value: int | None) -> None:
+        self._highlight_ms = value
+        for page in self.question_pages.values():
+            page.highlight_ms = value
 
     def ensure_ready(self) -> bool:
         """complete() if it has not run. On problems the staff-facing error window takes
@@ -455,15 +471,16 @@ class KioskWindow(QWidget):
         return lambda: make_sheet(questionnaire, profile, settings, lang, existing)
 
     def _print(self) -> None:
-        from kiosk.ui.sheets import print_sheet  # noqa: PLC0415 - second stage
+        from kiosk.ui.sheets import PRINT_TIMEOUT_S, print_sheet  # noqa: PLC0415 - 2nd stage
 
         visit, make = self.visit, self._sheet_work()
         printer = self.settings.printing.printer
         visit.print_tries += 1
         self.printing_page.start("print")
         self.show_screen(PRINTING)
-        self.tasks.run(
-            lambda: print_sheet(make(), printer),
+        timeout = PRINT_TIMEOUT_S if self.print_timeout_s is None else self.print_timeout_s
+        self.tasks.devices.run(
+            lambda: print_sheet(make(), printer, timeout),
             lambda result: self._printed(visit, result),
             lambda error: self._sheet_failed(visit, error),
         )
@@ -472,7 +489,7 @@ class KioskWindow(QWidget):
         visit.sheet = result.sheet
         number, outcome = result.sheet.number, result.outcome
         at = datetime.now()
-        self.tasks.write(
+        self.tasks.log.write(
             lambda: self.sessions.record_print(
                 number, outcome.printer, outcome.reason or "printed", at
             )
@@ -534,7 +551,7 @@ class KioskWindow(QWidget):
         visit, make = self.visit, self._sheet_work()
         self.printing_page.start("export")
         self.show_screen(PRINTING)
-        self.tasks.run(
+        self.tasks.devices.run(
             lambda: export_sheet(make(), removable_drives()),
             lambda result: self._exported(visit, result),
             lambda error: self._sheet_failed(visit, error),
@@ -586,7 +603,7 @@ class KioskWindow(QWidget):
             abandoned_at=visit.at if outcome == "abandoned" else None,
             rating=visit.rating,
         )
-        self.tasks.write(lambda: self.sessions.record(record))
+        self.tasks.log.write(lambda: self.sessions.record(record))
 
     def _step(self, screen: str, direction: int) -> str:
         index = self.flow.index(screen) + direction
@@ -759,11 +776,11 @@ class KioskWindow(QWidget):
 
         sessions, data = self.sessions, self.settings.data_path
         days, now = self.settings.storage.retention_days, datetime.now()
-        self.tasks.write(lambda: purge_old_records(sessions, data, days, now))
+        self.tasks.log.write(lambda: purge_old_records(sessions, data, days, now))
 
     def _log_admin(self, action: str, detail: str) -> None:
         at = datetime.now()
-        self.tasks.write(lambda: self.sessions.log_admin(action, detail, at))
+        self.tasks.log.write(lambda: self.sessions.log_admin(action, detail, at))
 
     def recover(self) -> None:
         """After an unexpected error: end the visit (its record kept) and show the start."""
