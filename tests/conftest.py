@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: an isolated home, the questionnaire, a CLI runner."""
+"""Fixtures shared by every test: an isolated home, the questionnaire, the worked example;
+and a warning the kiosk logs fails the test unless it expects it (tests.helpers.logfail)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.engine import Questionnaire, default_resources_dir, load_questionnaire
+from kiosk.engine import Questionnaire, load_questionnaire
+from tests.helpers import WORKED_EXAMPLE
 
-WORKED_EXAMPLE = default_resources_dir() / "examples" / "worked_example.json"
+pytest_plugins = ["pytester", "tests.helpers.logfail"]
+
+__all__ = ["WORKED_EXAMPLE"]
 
 
 @pytest.fixture(autouse=True)

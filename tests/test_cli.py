@@ -234,6 +234,7 @@ def test_a_bad_settings_file_stops_score_with_one_line(tmp_path: Path) -> None:
     assert run.err_lines[0].startswith(f"{settings}: is not valid TOML")
 
 
+@pytest.mark.expected_log("kiosk.cli", "unexpected failure")
 def test_unexpected_failure_exits_1_with_details_in_the_log(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], isolated_home: Path
 ) -> None:

@@ -319,6 +319,7 @@ def test_out_of_paper_is_known_before_anything_is_sent(printer: Printer, sheet: 
     assert backend().print_pdf(sheet, printer.queue, NUMBER, 30).ok
 
 
+@pytest.mark.expected_log("kiosk.printing", ": media_empty:")
 def test_paper_running_out_during_the_job_cancels_it(printer: Printer, sheet: bytes) -> None:
     printer.set_paper(0)
     started = time.monotonic()
@@ -335,6 +336,7 @@ def test_paper_running_out_during_the_job_cancels_it(printer: Printer, sheet: by
     ("reason", "code"),
     [("media-jam", MEDIA_JAM), ("cover-open", DOOR_OPEN), ("toner-empty", TONER_EMPTY)],
 )
+@pytest.mark.expected_log("kiosk.printing", "; cancelled;")
 def test_a_fault_the_printer_reports_mid_job(
     printer: Printer, sheet: bytes, reason: str, code: str
 ) -> None:
@@ -348,6 +350,7 @@ def test_a_fault_the_printer_reports_mid_job(
     assert reason in outcome.detail
 
 
+@pytest.mark.expected_log("kiosk.printing", ": offline:")
 def test_a_printer_that_disappears_mid_job(printer: Printer, sheet: bytes) -> None:
     printer.steer("sleep 60\n")
     pool, future = in_background(lambda: backend().print_pdf(sheet, printer.queue, NUMBER, 40))
@@ -368,6 +371,7 @@ def test_a_printer_that_disappears_mid_job(printer: Printer, sheet: bytes) -> No
 # ------------------------------------------------------------------ canceled, aborted
 
 
+@pytest.mark.expected_log("kiosk.printing", ": canceled:")
 def test_a_job_canceled_in_the_spooler(printer: Printer, sheet: bytes) -> None:
     printer.steer("sleep 60\n")
     pool, future = in_background(lambda: backend().print_pdf(sheet, printer.queue, NUMBER, 40))
@@ -379,6 +383,7 @@ def test_a_job_canceled_in_the_spooler(printer: Printer, sheet: bytes) -> None:
     assert outcome.job_id == job_id
 
 
+@pytest.mark.expected_log("kiosk.printing", ": canceled:")
 def test_a_job_canceled_by_the_printer(printer: Printer, sheet: bytes) -> None:
     printer.steer("sleep 2\n")
     pool, future = in_background(lambda: backend().print_pdf(sheet, printer.queue, NUMBER, 40))
@@ -392,6 +397,8 @@ def test_a_job_canceled_by_the_printer(printer: Printer, sheet: bytes) -> None:
     assert re.search(r"canceled at printer|the printer canceled it", outcome.detail)
 
 
+@pytest.mark.expected_log("kiosk.printing", ": canceled:")
+@pytest.mark.expected_log("kiosk.printing", ": aborted:")
 def test_a_job_the_printer_fails(printer: Printer, sheet: bytes) -> None:
     printer.steer("exit 1\n")  # ippeveprinter aborts the job
     outcome = backend().print_pdf(sheet, printer.queue, NUMBER, 30)
@@ -400,6 +407,7 @@ def test_a_job_the_printer_fails(printer: Printer, sheet: bytes) -> None:
     assert outcome.job_state in ("canceled", "aborted")
 
 
+@pytest.mark.expected_log("kiosk.printing", ": timeout:")
 def test_a_job_not_done_in_time_is_cancelled(printer: Printer, sheet: bytes) -> None:
     printer.steer("sleep 60\n")
     started = time.monotonic()
@@ -433,6 +441,7 @@ def test_a_stopped_or_rejecting_queue_and_staff_resume_it(
     assert backend().print_pdf(sheet, printer.queue, NUMBER, 30).ok
 
 
+@pytest.mark.expected_log("kiosk.printing", ": queue_stopped:")
 def test_a_queue_stopped_mid_job(printer: Printer, sheet: bytes) -> None:
     printer.steer("sleep 60\n")
     pool, future = in_background(lambda: backend().print_pdf(sheet, printer.queue, NUMBER, 40))
@@ -500,6 +509,7 @@ def test_a_staff_test_page_during_a_client_print_is_its_own_job(
     assert NUMBER not in page_text(by_name["test.pdf"])
 
 
+@pytest.mark.expected_log("kiosk.printing", ": canceled:")
 def test_a_staff_job_canceled_during_a_client_print_is_not_the_clients(
     printer: Printer, sheet: bytes, staff_page: bytes
 ) -> None:
@@ -521,6 +531,7 @@ def test_a_staff_job_canceled_during_a_client_print_is_not_the_clients(
     )
 
 
+@pytest.mark.expected_log("kiosk.printing", ": queue_stopped:")
 def test_staff_list_and_cancel_stuck_jobs(printer: Printer, sheet: bytes) -> None:
     _cups("cupsdisable", printer.queue)  # nothing leaves the queue
     ids = [

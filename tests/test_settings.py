@@ -155,6 +155,7 @@ def test_a_folder_is_not_a_settings_file(tmp_path: Path) -> None:
         load_settings(tmp_path)
 
 
+@pytest.mark.expected_log("kiosk.settings", "could not write default settings")
 def test_unwritable_config_folder_falls_back_to_defaults(
     isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,6 +75,7 @@ def visit_sheets(log: SessionLog) -> set[str]:
     return {n for (n,) in log.db.execute("SELECT sheet_number FROM visits")}
 
 
+@pytest.mark.expected_log("kiosk.storage", "old records not purged")
 def test_a_start_with_the_clock_a_year_ahead_purges_nothing(log: SessionLog, data: Path) -> None:
     """Issue 11: "one start with the clock a year ahead purged the whole session log"."""
     run_days(log, data, T - timedelta(days=40), 40)
@@ -101,6 +102,7 @@ def test_a_start_with_the_clock_a_year_ahead_purges_nothing(log: SessionLog, dat
     assert visit_sheets(log) == {*kept, late} == sheets_in(data)
 
 
+@pytest.mark.expected_log("kiosk.storage", "old records not purged")
 def test_a_clock_before_the_newest_record_purges_nothing(log: SessionLog, data: Path) -> None:
     run_days(log, data, T - timedelta(days=40), 40)
     sheets = visit_sheets(log)
@@ -110,6 +112,7 @@ def test_a_clock_before_the_newest_record_purges_nothing(log: SessionLog, data: 
     assert last_purge(log) == result  # kept for the staff panel
 
 
+@pytest.mark.expected_log("kiosk.storage", "old records not purged")
 def test_a_visit_recorded_with_a_clock_ten_years_behind_is_kept(
     log: SessionLog, data: Path
 ) -> None:
@@ -133,6 +136,8 @@ def test_a_visit_recorded_with_a_clock_ten_years_behind_is_kept(
     assert visit_sheets(log) == set(after[1:]) == sheets_in(data)
 
 
+@pytest.mark.expected_log("kiosk.storage", "old records not purged")
+@pytest.mark.expected_log("kiosk.storage", "staff confirmed the clock")
 def test_a_jump_of_more_than_a_day_waits_for_staff(log: SessionLog, data: Path) -> None:
     """The kiosk off for a long weekend looks the same as a wrong clock: staff say which."""
     run_days(log, data, T - timedelta(days=40), 40)
@@ -194,6 +199,8 @@ def test_the_purge_takes_sheets_csvs_and_zips_the_kiosk_wrote_and_nothing_else(
     assert future.exists()
 
 
+@pytest.mark.expected_log("kiosk.storage", "old records not purged")
+@pytest.mark.expected_log("kiosk.storage", "staff confirmed the clock")
 def test_a_log_from_before_is_migrated_with_its_clock(data: Path) -> None:
     data.mkdir()
     db = sqlite3.connect(data / DB_FILE)

@@ -206,6 +206,7 @@ def test_outbox_keeps_sheets_under_their_number(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- a file pulled away
 
 
+@pytest.mark.expected_log("kiosk.storage", "while the kiosk was running")
 def test_a_session_log_deleted_while_open_is_recreated_on_the_next_write(
     log: SessionLog, questionnaire: Questionnaire
 ) -> None:
@@ -223,6 +224,7 @@ def test_a_session_log_deleted_while_open_is_recreated_on_the_next_write(
     assert db.execute("SELECT COUNT(*) FROM prints").fetchone()[0] == 1
 
 
+@pytest.mark.expected_log("kiosk.storage", "while the kiosk was running")
 def test_a_session_log_replaced_while_open_is_used_and_not_damaged(
     log: SessionLog, questionnaire: Questionnaire, tmp_path: Path
 ) -> None:
@@ -240,6 +242,8 @@ def test_a_session_log_replaced_while_open_is_used_and_not_damaged(
     assert rows == [("declined", None), ("exported", "0000-20261125-0002")]
 
 
+@pytest.mark.expected_log("kiosk.storage", "while the kiosk was running")
+@pytest.mark.expected_log("kiosk.storage", "cannot be opened")
 def test_a_session_log_replaced_by_something_else_is_kept_aside(
     log: SessionLog, questionnaire: Questionnaire
 ) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import shiboken6
@@ -20,30 +18,13 @@ from kiosk.pin import verify_pin
 from kiosk.settings import default_settings
 from kiosk.storage.sessions import DB_FILE, SessionLog, Stats, VisitRecord
 from kiosk.ui.admin_panel import AdminPanel
-from kiosk.ui.driver import VisitDriver, wait_until
+from kiosk.ui.driver import VisitDriver
 from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import Language
 from kiosk.ui.window import KioskWindow
-from tests.conftest import WORKED_EXAMPLE
+from tests.helpers.cups import NO_CUPS, printed_file
+from tests.helpers.ui import EXAMPLE, PIN, enter_pin, open_admin, settle
 from tests.ui.conftest import MakeWindow
-from tests.ui.test_kiosk import enter_pin, tap_corner
-from tests.ui.test_printing import REASON as NO_CUPS
-from tests.ui.test_printing import printed_file
-
-EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
-PIN = "864200"
-
-
-def open_admin(drive: VisitDriver) -> None:
-    tap_corner(drive, 5)
-    enter_pin(drive, PIN)
-    if drive.screen == "pin":  # first unlock: the PIN is entered twice
-        enter_pin(drive, PIN)
-    assert drive.screen == "admin"
-
-
-def settle(window: KioskWindow) -> None:
-    wait_until(lambda: window.tasks.pending == 0, 90)
 
 
 def test_todays_numbers_count_the_visits(window: KioskWindow, drive: VisitDriver) -> None:
@@ -211,6 +192,8 @@ def test_statistics_arriving_after_the_panel_is_gone_are_dropped(
 # ---------------------------------------------------------------------- the session log
 
 
+@pytest.mark.expected_log("kiosk.storage", "old records not purged")
+@pytest.mark.expected_log("kiosk.storage", "staff confirmed the clock")
 def test_a_purge_refused_for_the_clock_is_shown_and_staff_can_confirm(
     make_window: MakeWindow, no_highlight: None, settings_file: Path
 ) -> None:
@@ -247,6 +230,7 @@ def test_a_purge_refused_for_the_clock_is_shown_and_staff_can_confirm(
     assert "clock_confirmed" in [a for (a,) in actions]
 
 
+@pytest.mark.expected_log("kiosk.storage", "was deleted while the kiosk was running")
 def test_a_session_log_deleted_between_two_visits_gets_the_second_visit(
     window: KioskWindow, drive: VisitDriver
 ) -> None:

@@ -46,6 +46,7 @@ def full_usb_drive() -> Iterator[Path]:
         mount.rmdir()
 
 
+@pytest.mark.expected_log("kiosk.sheets", "could not export")
 def test_an_export_to_a_full_drive_leaves_no_partial_sheet(
     make_window: MakeWindow, no_highlight: None, full_usb_drive: Path
 ) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
@@ -19,11 +17,8 @@ from kiosk.ui import main_window
 from kiosk.ui.crash import CrashGuard
 from kiosk.ui.driver import VisitDriver, wait_until
 from kiosk.ui.window import KioskWindow, StartupErrorWindow
-from tests.conftest import WORKED_EXAMPLE
+from tests.helpers.ui import EXAMPLE, open_admin
 from tests.ui.conftest import MakeWindow
-from tests.ui.test_admin_panel import open_admin
-
-EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
 
 
 def staff_error(qtbot: QtBot, settings: Path) -> str:
@@ -41,6 +36,7 @@ def data_settings(tmp_path: Path, data: Path) -> Path:
     return settings
 
 
+@pytest.mark.expected_log("kiosk.ui", "the kiosk cannot start")
 def test_a_database_that_is_not_sqlite(qtbot: QtBot, tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -50,6 +46,7 @@ def test_a_database_that_is_not_sqlite(qtbot: QtBot, tmp_path: Path) -> None:
     assert "move the file aside" in text
 
 
+@pytest.mark.expected_log("kiosk.ui", "the kiosk cannot start")
 def test_a_database_from_a_newer_kiosk(qtbot: QtBot, tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -60,6 +57,7 @@ def test_a_database_from_a_newer_kiosk(qtbot: QtBot, tmp_path: Path) -> None:
     assert "from a newer kiosk (schema 42" in text
 
 
+@pytest.mark.expected_log("kiosk.ui", "the kiosk cannot start")
 def test_an_unusable_data_folder(qtbot: QtBot, tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a folder", "utf-8")
@@ -90,6 +88,7 @@ def test_a_broken_settings_file(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 @pytest.mark.qt_no_exception_capture
+@pytest.mark.expected_log("kiosk.crash", "unexpected error in the screens")
 def test_an_error_mid_visit_is_logged_and_the_kiosk_starts_again(
     window: KioskWindow, drive: VisitDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 import wave
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -24,19 +22,9 @@ from kiosk.ui.idle import CHIME
 from kiosk.ui.speech import Speaker, real_engines
 from kiosk.ui.widgets import WrapButton
 from kiosk.ui.window import KioskWindow, StartupErrorWindow
-from tests.conftest import WORKED_EXAMPLE
 from tests.helpers import run_kiosk
+from tests.helpers.ui import EXAMPLE, enter_pin, start_visit, tap_corner, visible_texts
 from tests.ui.conftest import MakeWindow
-from tests.ui.test_visit import visible_texts
-
-EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
-
-
-def start_visit(drive: VisitDriver, answers: int = 3) -> None:
-    drive.begin("en")
-    for screen in ("age", "job", "burden")[:answers]:
-        drive.answer(screen, EXAMPLE[screen])
-
 
 # ---------------------------------------------------------------------- idle
 
@@ -134,17 +122,6 @@ def test_a_demo_window_closes_normally(make_window: MakeWindow) -> None:
 # ---------------------------------------------------------------------- admin
 
 
-def tap_corner(drive: VisitDriver, times: int) -> None:
-    for _ in range(times):
-        drive.tap("admin.corner")
-
-
-def enter_pin(drive: VisitDriver, pin: str) -> None:
-    for digit in pin:
-        drive.tap(f"admin.pin.key.{digit}")
-    drive.tap("admin.pin.ok")
-
-
 def test_five_taps_open_the_pin_pad(window: KioskWindow, drive: VisitDriver) -> None:
     tap_corner(drive, 4)
     assert drive.screen == "attract"
@@ -169,6 +146,7 @@ def test_slow_taps_do_not_open_it() -> None:
     assert taps.tap()  # five within 3 s
 
 
+@pytest.mark.expected_log("kiosk.ui", "staff PIN pad: pin_wrong")
 def test_first_unlock_sets_a_pin_that_is_saved_and_verified(
     window: KioskWindow, drive: VisitDriver, settings_file: Path, make_window: MakeWindow
 ) -> None:
@@ -198,6 +176,7 @@ def test_first_unlock_sets_a_pin_that_is_saved_and_verified(
     assert again.screen == "admin"
 
 
+@pytest.mark.expected_log("kiosk.ui", "staff PIN pad: pin_")
 def test_five_wrong_pins_lock_the_pad_for_five_minutes(
     window: KioskWindow, drive: VisitDriver
 ) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import time
@@ -28,53 +27,12 @@ from kiosk.ui.driver import VisitDriver
 from kiosk.ui.window import KioskWindow
 from tests.conftest import WORKED_EXAMPLE
 from tests.helpers import run_kiosk
+from tests.helpers.cups import NO_CUPS, cups, printed_file
 from tests.ui.conftest import MakeWindow
 
 EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
-QUEUE = "kiosk-pdf"
 
-
-def _queue_ready() -> str:
-    """'' when the CUPS queue can be used, else why not."""
-    if shutil.which("lpstat") is None:
-        return "CUPS's lpstat is not installed (scripts/test installs it when root on Debian)"
-    done = subprocess.run(["lpstat", "-p", QUEUE], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return f"the CUPS queue {QUEUE} does not exist: {done.stderr.strip()}"
-    return ""
-
-
-REASON = _queue_ready()
-pytestmark = pytest.mark.skipif(bool(REASON), reason=REASON or "CUPS ready")
-
-
-def cups(*command: str) -> None:
-    subprocess.run(list(command), check=True, capture_output=True, timeout=30)
-
-
-@pytest.fixture
-def queue() -> Iterator[str]:
-    """The PDF queue, enabled and accepting, and so again after each test."""
-    cups("cupsenable", QUEUE)
-    cups("cupsaccept", QUEUE)
-    yield QUEUE
-    cups("cupsenable", QUEUE)
-    cups("cupsaccept", QUEUE)
-
-
-def pdf_output_dir() -> Path:
-    return Path(os.environ.get("KIOSK_CUPS_PDF_DIR", str(Path.home() / "PDF")))
-
-
-def printed_file(number: str, timeout_s: float = 30) -> Path:
-    """The PDF that cups-pdf wrote for our job (its name carries the job's title)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = [p for p in pdf_output_dir().glob("*.pdf") if f"sheet-{number}" in p.name]
-        if found:
-            return found[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no PDF for sheet {number} in {pdf_output_dir()}")
+pytestmark = pytest.mark.skipif(bool(NO_CUPS), reason=NO_CUPS or "CUPS ready")
 
 
 def sheet_number(text: str) -> str:
@@ -148,6 +106,7 @@ def test_a_visit_ends_with_a_sheet_from_the_pdf_printer(
 
 
 @pytest.mark.parametrize("breakage", ["cupsdisable", "cupsreject"])
+@pytest.mark.expected_log("kiosk.sheets", "not printed")
 def test_a_broken_queue_keeps_the_sheet_in_the_outbox(
     make_window: MakeWindow, no_highlight: None, queue: str, qtbot: QtBot, breakage: str
 ) -> None:
@@ -168,6 +127,7 @@ def test_a_broken_queue_keeps_the_sheet_in_the_outbox(
     assert [(r["outcome"], r["sheet_number"]) for r in rows] == [("print_failed", number)]
 
 
+@pytest.mark.expected_log("kiosk.sheets", "not printed")
 def test_retry_is_offered_once(
     make_window: MakeWindow, no_highlight: None, queue: str, qtbot: QtBot
 ) -> None:
@@ -184,6 +144,7 @@ def test_retry_is_offered_once(
     assert len(list((window.settings.data_path / "outbox").glob("*.pdf"))) == 1
 
 
+@pytest.mark.expected_log("kiosk.sheets", "not printed")
 def test_a_printer_that_does_not_exist(
     make_window: MakeWindow, no_highlight: None, qtbot: QtBot
 ) -> None:
@@ -232,34 +193,13 @@ def test_the_screen_and_kiosk_report_give_the_same_sheet(
     assert normalised(from_screen) == normalised(PdfReader(out))
 
 
-@pytest.fixture
-def stuck_queue() -> Iterator[str]:
-    """A queue whose printer never answers: its jobs stay 'processing'."""
-    name = "kiosk-stuck"
-    cups(
-        "lpadmin",
-        "-p",
-        name,
-        "-v",
-        "socket://127.0.0.1:9",
-        "-E",
-        "-m",
-        "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd",
-    )
-    yield name
-    subprocess.run(["cancel", "-a", name], check=False, capture_output=True)
-    subprocess.run(["lpadmin", "-x", name], check=False, capture_output=True)
-
-
+@pytest.mark.expected_log("kiosk.printing", ": timeout:")
+@pytest.mark.expected_log("kiosk.sheets", "not printed")
 def test_a_job_that_never_finishes_times_out_and_keeps_the_sheet(
-    make_window: MakeWindow,
-    no_highlight: None,
-    stuck_queue: str,
-    qtbot: QtBot,
-    monkeypatch: pytest.MonkeyPatch,
+    make_window: MakeWindow, no_highlight: None, stuck_queue: str, qtbot: QtBot
 ) -> None:
-    monkeypatch.setattr(sheets, "PRINT_TIMEOUT_S", 3.0)
     window = make_window(f'[printing]\nprinter = "{stuck_queue}"\n')
+    window.print_timeout_s = 3.0
     drive = print_visit(window, qtbot)
     message = drive.text("print.message")
     assert "打印机暂时无法使用" in message
@@ -305,15 +245,13 @@ def test_export_goes_to_a_usb_drive_when_one_is_plugged_in(
     assert (window.settings.data_path / "outbox" / f"{number}.pdf").is_file()
 
 
+@pytest.mark.expected_log("kiosk.printing", ": timeout:")
+@pytest.mark.expected_log("kiosk.sheets", "not printed")
 def test_a_timed_out_job_is_withdrawn(
-    make_window: MakeWindow,
-    no_highlight: None,
-    stuck_queue: str,
-    qtbot: QtBot,
-    monkeypatch: pytest.MonkeyPatch,
+    make_window: MakeWindow, no_highlight: None, stuck_queue: str, qtbot: QtBot
 ) -> None:
-    monkeypatch.setattr(sheets, "PRINT_TIMEOUT_S", 2.0)
     window = make_window(f'[printing]\nprinter = "{stuck_queue}"\n')
+    window.print_timeout_s = 2.0
     print_visit(window, qtbot)
     pending = subprocess.run(
         ["lpstat", "-W", "not-completed", "-o", stuck_queue],

@@ -8,6 +8,8 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from kiosk.storage.sessions import DB_FILE
 from kiosk.ui.driver import VisitDriver
 from kiosk.ui.window import KioskWindow
@@ -53,6 +55,7 @@ def test_a_deleted_counter_never_overwrites_a_sheet_or_drops_a_visit(
     assert _logged(window) == [(first, "exported"), (second, "exported")]
 
 
+@pytest.mark.expected_log("kiosk.ui", "the sheet could not be made")
 def test_the_1000th_sheet_of_a_day_is_refused_not_renumbered(
     make_window: MakeWindow, no_highlight: None
 ) -> None:

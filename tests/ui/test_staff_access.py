@@ -21,21 +21,11 @@ from kiosk.ui.admin import LOCKOUT_S, MAX_TRIES
 from kiosk.ui.driver import VisitDriver
 from kiosk.ui.window import KioskWindow
 from tests.helpers import run_kiosk
+from tests.helpers.ui import enter_pin, tap_corner
 from tests.ui.conftest import MakeWindow
 
 PIN = "246810"
 WITH_PIN = f'[admin]\npin_hash = "{hash_pin(PIN)}"\n'
-
-
-def tap_corner(drive: VisitDriver, times: int = 5) -> None:
-    for _ in range(times):
-        drive.tap("admin.corner")
-
-
-def enter_pin(drive: VisitDriver, pin: str) -> None:
-    for digit in pin:
-        drive.tap(f"admin.pin.key.{digit}")
-    drive.tap("admin.pin.ok")
 
 
 def set_pin(settings_file: Path, *lines: str) -> tuple[int, str]:
@@ -50,6 +40,7 @@ def admin_actions(window: KioskWindow) -> list[tuple[str, str]]:
     return [(str(action), str(detail)) for action, detail in rows]
 
 
+@pytest.mark.expected_log("kiosk.ui", "no staff PIN is set")
 def test_a_locked_down_kiosk_without_a_pin_has_no_staff_access(
     make_window: MakeWindow, no_highlight: None, settings_file: Path
 ) -> None:
@@ -139,6 +130,8 @@ def test_the_pin_pad_also_times_out(
     qtbot.waitUntil(lambda: drive.screen == "attract", timeout=9000)
 
 
+@pytest.mark.expected_log("kiosk.ui", "staff PIN pad: pin_")
+@pytest.mark.expected_log("kiosk.tasks", "a task after shutdown was dropped")
 def test_wrong_pins_and_the_lockout_are_logged_and_survive_a_restart(
     make_window: MakeWindow, no_highlight: None
 ) -> None:

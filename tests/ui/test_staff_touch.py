@@ -33,9 +33,8 @@ from kiosk.ui.admin_panel import SECTIONS
 from kiosk.ui.driver import VisitDriver, wait_until
 from kiosk.ui.window import KioskWindow
 from tests.conftest import WORKED_EXAMPLE
+from tests.helpers.ui import PIN, enter_pin, open_admin, settle, tap_corner
 from tests.ui.conftest import MakeWindow
-from tests.ui.test_admin_panel import PIN, open_admin, settle
-from tests.ui.test_kiosk import enter_pin, tap_corner
 
 TARGETS = {(1920, 1080): 90, (1280, 800): 72}
 """The least height of a staff target: 90 px at 1920×1080, scaled like the kiosk's other

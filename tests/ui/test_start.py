@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
@@ -77,6 +78,7 @@ def test_a_tap_before_the_second_stage_starts_the_visit(qtbot: QtBot, settings_f
     window.exit_to_desktop()
 
 
+@pytest.mark.expected_log("kiosk.ui", "the kiosk cannot start")
 def test_unusable_data_found_after_the_first_paint_shows_the_staff_screen(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.engine import Questionnaire, score
 from kiosk.ui import pages
 from kiosk.ui.driver import DriverError, VisitDriver
 from kiosk.ui.window import KioskWindow
-from tests.conftest import WORKED_EXAMPLE
+from tests.helpers.ui import EXAMPLE, visible_texts
 from tests.ui.conftest import MakeWindow
-
-EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
-
-
-def visible_texts(window: QWidget) -> str:
-    """Every text a person can see on the window now."""
-    parts = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
-    parts += [w.text() for w in window.findChildren(QPushButton) if w.isVisible()]
-    return "\n".join(parts)
 
 
 def test_the_worked_example_shows_67_58_and_0_40_60(
@@ -199,6 +187,7 @@ def test_finish_rating_and_thanks_end_the_visit(window: KioskWindow, drive: Visi
 def test_a_double_tap_cannot_skip_a_question(make_window: MakeWindow, qtbot: QtBot) -> None:
     window = make_window()  # the real highlight delay
     drive = VisitDriver(window)
+    assert window.highlight_ms is None
     assert pages.HIGHLIGHT_MS > 0
     drive.begin()
     drive.answer("age", 38)

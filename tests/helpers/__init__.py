@@ -9,7 +9,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.engine import Questionnaire
+from kiosk.engine import Questionnaire, default_resources_dir
+
+WORKED_EXAMPLE = default_resources_dir() / "examples" / "worked_example.json"
+"""SPEC §10's worked example (its answers; tests.helpers.ui.EXAMPLE has them read)."""
 
 # SPEC §10's worked example, as printed (the sha256 aside, which depends on the data files).
 SPEC_PROFILE: dict[str, object] = {
