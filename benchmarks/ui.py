@@ -14,7 +14,8 @@ nothing is read from or written to your home.
    (`repaint()`, then `grab()`, an offscreen paint of the whole window), prints a JSON
    breakdown measured from its own first line, and leaves with `os._exit(0)` (no Qt teardown).
    The kiosk (`ensure_app()` + `main_window()`) is compared with a bare `QLabel` window; the
-   goal is at most 2x (issue 13; 1.5x before). One untimed run of each comes first, so Python's bytecode caches exist.
+   goal is at most 2x (issue 13; 1.5x before). One untimed run of each comes first, so
+   Python's bytecode caches exist.
 2. Tap to the next screen, in this process: visits from the worked example, timing every
    tap on a choice option from just before the click until the visit's screen has changed,
    the window has been repainted and one more `processEvents()` has run. Once with
