@@ -1,5 +1,6 @@
 """The staff panel behind the PIN: the day's numbers, the printer, reprints, the session log
-as CSV, the main settings, the PIN, and the way out. Slow work runs in the task worker.
+as CSV, the main settings, the PIN, and the way out. Slow work runs on the two workers
+(kiosk.ui.tasks: the session log's, and the devices' for printers and drives).
 Each section is a module of its own: kiosk.ui.admin_overview, admin_printer,
 admin_reprint, admin_export and admin_settings, on kiosk.ui.admin_section."""
 

@@ -179,7 +179,7 @@ class KioskWindow(QWidget):
         if app is not None:
             app.installEventFilter(self.idle)
             app.installEventFilter(self.tap_guard)
-        # Old session records go now (in the worker, before any visit's write) and daily.
+        # Old session records go now (on the log worker, before any visit's write) and daily.
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(THANKS_MS)
@@ -462,7 +462,7 @@ class KioskWindow(QWidget):
         self.wipe()
 
     def _sheet_work(self) -> Callable[[], Sheet]:
-        """The visit's sheet, made in the worker from what the screen holds now."""
+        """The visit's sheet, made on the devices worker from what the screen holds now."""
         from kiosk.ui.sheets import make_sheet  # noqa: PLC0415 - second stage
 
         visit, settings, questionnaire = self.visit, self.settings, self.questionnaire
@@ -581,7 +581,7 @@ class KioskWindow(QWidget):
         self.show_screen(MESSAGE)
 
     def _record(self, visit: Visit) -> None:
-        """Keep the ended visit in the session log (in the worker, like every write)."""
+        """Keep the ended visit in the session log (on the log worker, like every write)."""
         from kiosk.storage.sessions import VisitRecord  # noqa: PLC0415 - second stage
 
         if visit.at == ATTRACT and not visit.declined:
@@ -771,7 +771,7 @@ class KioskWindow(QWidget):
     def purge(self) -> None:
         """Delete session records, their sheets and the staff's exports older than
         storage.retention_days, if the clock can be trusted (kiosk.storage.retention; in
-        the worker; a refusal is logged and shown in the staff panel)."""
+        the log worker; a refusal is logged and shown in the staff panel)."""
         from kiosk.storage.retention import purge_old_records  # noqa: PLC0415 - second stage
 
         sessions, data = self.sessions, self.settings.data_path
