@@ -129,6 +129,8 @@ class QuestionPage(Page):
     """(question id, value); value None = prefer not to say."""
     speak = Signal(str)
     """Text to read aloud in the screen's language."""
+    hush = Signal()
+    """Stop reading aloud (the read-aloud button's second tap)."""
     highlighting = Signal(int)
     """An option was tapped and stays highlighted for this many milliseconds."""
     highlight_ms: int | None = None
@@ -143,8 +145,12 @@ class QuestionPage(Page):
         self.title = label("", "question")
         self.help = label("", "help")
         self.speaker = button(f"{question.id}.speak", "quiet")
-        self.speaker.clicked.connect(lambda: self.speak.emit(self.spoken_text()))
+        self.speaker.clicked.connect(self._speaker_tapped)
         self.speaker.hide()
+        self.speaking = False
+        """Read-aloud is reading this page (the button then stops it)."""
+        self.read_aloud = False
+        """The client has asked for read-aloud on this page in this visit."""
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.speaker, 0, Qt.AlignmentFlag.AlignTop)
@@ -167,9 +173,14 @@ class QuestionPage(Page):
         # Announced when the page appears (kiosk.ui.access), with the progress.
         self.setAccessibleName(self.title.text())
         self.setAccessibleDescription(self.help.text())
-        self.speaker.setText(self.lang.gettext("Read aloud"))
+        self._speaker_text()
         if self.skip is not None:
             self.skip.setText(self.lang.gettext("Prefer not to say"))
+
+    def load(self, visit: Visit) -> None:
+        if getattr(self, "visit", None) is not visit:
+            self.read_aloud = False  # a new client
+        super().load(visit)
 
     def spoken_text(self) -> str:
         """The question, its help line and every option, as one text to read aloud."""
@@ -177,6 +188,23 @@ class QuestionPage(Page):
         parts = [data(self.question.text), data(self.question.help)]
         parts += [f"{n}. {data(o.text)}" for n, o in enumerate(self.question.options, start=1)]
         return "\n".join(parts)
+
+    def show_speaking(self, speaking: bool) -> None:
+        """Read-aloud started or ended: the button offers to stop it, or to read."""
+        self.speaking = speaking
+        set_state(self.speaker, "current", speaking)
+        self._speaker_text()
+
+    def _speaker_text(self) -> None:
+        _ = self.lang.gettext
+        self.speaker.setText(_("Stop reading") if self.speaking else _("Read aloud"))
+
+    def _speaker_tapped(self) -> None:
+        if self.speaking:
+            self.hush.emit()
+        else:
+            self.read_aloud = True
+            self.speak.emit(self.spoken_text())
 
     def valid_value(self) -> int | str | None:
         """The answer on screen, if it is complete and valid (enables nav.next)."""
@@ -309,6 +337,27 @@ class NumberPage(QuestionPage):
         """Where a screen reader's focus goes when the page appears: the pad's first key."""
         return self.pad.keys["1"]
 
+    def spoken_text(self) -> str:
+        """The question, its help line, the range and what is typed, to read aloud."""
+        data = self.lang.data
+        parts = [data(self.question.text), data(self.question.help), self.range.text()]
+        return "\n".join([*parts, *self._typed_text()])
+
+    def _typed_text(self) -> list[str]:
+        """The number typed, with what it means or why it is refused ([] if none)."""
+        if not self.entry:
+            return []
+        value = answer_text(self.lang, self.question, self.entry)
+        said = self.lang.gettext("You entered {value}").format(value=value)
+        return [line for line in (said, self.warning.text(), self.example.text()) if line]
+
+    def _echo(self) -> None:
+        # Once the client has asked for read-aloud here, each key is answered with the
+        # whole number as it now stands (a lone digit would not say which number it made),
+        # cutting short whatever was being read.
+        if self.read_aloud:
+            self.speak.emit("\n".join(self._typed_text() or [self.range.text()]))
+
     def valid_value(self) -> int | None:
         if not self.entry:
             return None
@@ -320,10 +369,12 @@ class NumberPage(QuestionPage):
             return  # no more digits than the largest value has
         self.entry = (self.entry + digit).lstrip("0") or "0"
         self._show()
+        self._echo()
 
     def _cleared(self) -> None:
         self.entry = ""
         self._show()
+        self._echo()
 
     def _show(self) -> None:
         _ = self.lang.gettext
