@@ -5,6 +5,7 @@ kept whole when a line wraps."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,3 +51,17 @@ def answer(question: Question, value: int | str, lang: str) -> str:
         return f"{value}{space}{unit}"
     option = question.option(str(value))
     return option.text.get(lang) if option is not None else str(value)
+
+
+def printer_cause(reason: str, _: Callable[[str], str]) -> str:
+    """Why a sheet did not print, in the client's words (SPEC §19), for the reason codes of
+    kiosk.printing; '' when the cause is not one a client can picture."""
+    causes = {
+        "media_empty": _("The printer is out of paper."),
+        "media_jam": _("The printer has a paper jam."),
+        "door_open": _("A cover of the printer is open."),
+        "toner_empty": _("The printer is out of toner."),
+        "offline": _("The printer is switched off or not connected."),
+        "timeout": _("The printer did not finish in time."),
+    }
+    return causes.get(reason, "")

@@ -11,7 +11,7 @@ import pytest
 from kiosk.engine import Questionnaire, load_questionnaire
 from tests.helpers import WORKED_EXAMPLE
 
-pytest_plugins = ["pytester", "tests.helpers.logfail"]
+pytest_plugins = ["pytester", "tests.helpers.logfail", "tests.helpers.ipp"]
 
 __all__ = ["WORKED_EXAMPLE"]
 

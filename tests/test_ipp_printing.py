@@ -11,20 +11,13 @@ tests skip and say why. The pure parts (reasons, the IPP decoder) run everywhere
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import signal
-import socket
 import struct
 import subprocess
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -56,128 +49,9 @@ from kiosk.printing.model import (
 )
 from kiosk.report import SheetHeader, build_sheet
 from tests.conftest import WORKED_EXAMPLE
+from tests.helpers.ipp import WHY, Printer, free_port, run_cups
 
-ROOT = Path(__file__).resolve().parents[1]
-JOB_COMMAND = ROOT / "scripts" / "ipp-job.sh"
 NUMBER = "0000-20261202-0042"
-A4 = "iso_a4_210x297mm"
-
-
-def _why_no_printer() -> str:
-    """'' when a private IPP printer can be started here, else why not."""
-    if os.name != "posix" or os.geteuid() != 0:
-        return "needs root on Linux (lpadmin creates a queue per test)"
-    if not ipp.available():
-        return "pycups is not installed (pip builds it from source: libcups2-dev, gcc)"
-    if shutil.which("ippeveprinter") is None or shutil.which("ipptool") is None:
-        return "ippeveprinter is not installed (Debian: cups-ipp-utils; scripts/test installs it)"
-    if shutil.which("lpadmin") is None:
-        return "CUPS's lpadmin is not installed"
-    status = IppBackend().status("no-such-queue-just-asking", device=False)
-    if status.reason == NO_CUPS:
-        return f"no CUPS scheduler: {status.detail}"
-    check = subprocess.run(["avahi-daemon", "--check"], capture_output=True, check=False)
-    if check.returncode != 0:
-        return "avahi-daemon is not running (ippeveprinter needs it; scripts/test starts it)"
-    return ""
-
-
-WHY = _why_no_printer()
-_queues = count(1)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Printer:
-    """One ippeveprinter and its driverless CUPS queue."""
-
-    queue: str
-    uri: str
-    port: int
-    spool: Path
-    control: Path
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def steer(self, script: str) -> None:
-        """What scripts/ipp-job.sh does for each following job (shell)."""
-        self.control.write_text(script, "utf-8")
-
-    def received(self) -> list[Path]:
-        return sorted(self.spool.glob("*.pdf"), key=lambda p: int(p.name.split("-", 1)[0]))
-
-    def web(self, page: str, **values: object) -> None:
-        """ippeveprinter's own test forms (/media, /supplies) take GET parameters."""
-        query = "&".join(f"{key}={value}" for key, value in values.items())
-        with urllib.request.urlopen(f"http://localhost:{self.port}/{page}?{query}", timeout=5):
-            pass
-
-    def set_paper(self, sheets: int) -> None:
-        # Trays: auto, main, manual, by-pass-tray; each unnamed tray's level would be 0.
-        self.web("media", size1=A4, level1=sheets, size3=A4, level3=min(sheets, 25))
-
-    def kill(self) -> None:
-        """Gone at once, with its job command (the whole session)."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-
-def _cups(*command: str) -> None:
-    subprocess.run(list(command), check=True, capture_output=True, timeout=30)
-
-
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[Printer]:
-    if WHY:
-        pytest.skip(WHY)
-    port = _free_port()
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    control = tmp_path / "control"
-    log = tmp_path / "ippeveprinter.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                "ippeveprinter",
-                "-p",
-                str(port),
-                "-k",
-                "-d",
-                str(spool),
-                "-c",
-                str(JOB_COMMAND),
-                "-f",
-                "application/pdf,image/pwg-raster",
-                f"Kiosk Test {port}",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "KIOSK_IPP_CONTROL": str(control)},
-            start_new_session=True,
-        )
-    uri = f"ipp://localhost:{port}/ipp/print"
-    queue = f"kiosk-ipp-test-{os.getpid()}-{next(_queues)}"
-    made = Printer(queue, uri, port, spool, control, log, process)
-    try:
-        deadline = time.monotonic() + 10
-        while not device.query(uri, 1.0).answered:
-            if process.poll() is not None or time.monotonic() > deadline:
-                said = log.read_text("utf-8", "replace").strip().splitlines()[-1:]
-                pytest.fail(f"ippeveprinter did not start: {said}")
-            time.sleep(0.1)
-        _cups("lpadmin", "-p", queue, "-v", uri, "-m", "everywhere", "-E")
-        yield made
-    finally:
-        subprocess.run(["cancel", "-a", queue], capture_output=True, check=False)
-        subprocess.run(["lpadmin", "-x", queue], capture_output=True, check=False)
-        made.kill()
 
 
 @pytest.fixture(scope="module")
@@ -377,7 +251,7 @@ def test_a_job_canceled_in_the_spooler(printer: Printer, sheet: bytes) -> None:
     pool, future = in_background(lambda: backend().print_pdf(sheet, printer.queue, NUMBER, 40))
     with pool:
         job_id = job_of(printer.queue, NUMBER, "processing")
-        _cups("cancel", str(job_id))
+        run_cups("cancel", str(job_id))
         outcome = future.result(timeout=40)
     assert (outcome.ok, outcome.reason, outcome.job_state) == (False, CANCELED, "canceled")
     assert outcome.job_id == job_id
@@ -389,7 +263,7 @@ def test_a_job_canceled_by_the_printer(printer: Printer, sheet: bytes) -> None:
     pool, future = in_background(lambda: backend().print_pdf(sheet, printer.queue, NUMBER, 40))
     with pool:
         wait_until(printer.received, what="the printer has the job")
-        _cups("ipptool", "-T", "5", printer.uri, "cancel-current-job.test")
+        run_cups("ipptool", "-T", "5", printer.uri, "cancel-current-job.test")
         outcome = future.result(timeout=40)
     assert (outcome.ok, outcome.reason, outcome.job_state) == (False, CANCELED, "canceled")
     # CUPS says "canceled at printer", or (a race in its ipp backend) "completed", which
@@ -428,7 +302,7 @@ def test_a_job_not_done_in_time_is_cancelled(printer: Printer, sheet: bytes) -> 
 def test_a_stopped_or_rejecting_queue_and_staff_resume_it(
     printer: Printer, sheet: bytes, breakage: str, code: str
 ) -> None:
-    _cups(breakage, printer.queue)
+    run_cups(breakage, printer.queue)
     status = printing.printer_status(printer.queue)
     assert (status.can_print, status.reason, status.fault) == (False, code, "")
     assert printing.queue_state(printer.queue) == code
@@ -447,7 +321,7 @@ def test_a_queue_stopped_mid_job(printer: Printer, sheet: bytes) -> None:
     pool, future = in_background(lambda: backend().print_pdf(sheet, printer.queue, NUMBER, 40))
     with pool:
         job_id = job_of(printer.queue, NUMBER, "processing")
-        _cups("cupsdisable", printer.queue)
+        run_cups("cupsdisable", printer.queue)
         outcome = future.result(timeout=40)
     assert (outcome.ok, outcome.reason, outcome.job_id) == (False, QUEUE_STOPPED, job_id)
     assert cups_job_state(job_id) == "canceled"
@@ -470,7 +344,7 @@ def test_no_such_printer(sheet: bytes) -> None:
 def test_no_cups_at_all(
     sheet: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: str
 ) -> None:
-    dead = str(tmp_path / "cups.sock") if server == "socket" else f"127.0.0.1:{_free_port()}"
+    dead = str(tmp_path / "cups.sock") if server == "socket" else f"127.0.0.1:{free_port()}"
     monkeypatch.setenv("CUPS_SERVER", dead)
     monkeypatch.delenv("KIOSK_PRINT_BACKEND", raising=False)
     outcome = printing.print_pdf(sheet, "kiosk-ipp", NUMBER, 5)
@@ -533,7 +407,7 @@ def test_a_staff_job_canceled_during_a_client_print_is_not_the_clients(
 
 @pytest.mark.expected_log("kiosk.printing", ": queue_stopped:")
 def test_staff_list_and_cancel_stuck_jobs(printer: Printer, sheet: bytes) -> None:
-    _cups("cupsdisable", printer.queue)  # nothing leaves the queue
+    run_cups("cupsdisable", printer.queue)  # nothing leaves the queue
     ids = [
         backend().print_pdf(sheet, printer.queue, f"stuck-{n}", 0.3, check_first=False).job_id
         for n in range(2)
@@ -559,7 +433,7 @@ def test_staff_list_and_cancel_stuck_jobs(printer: Printer, sheet: bytes) -> Non
 # ------------------------------------------------------------------ the Qt path
 
 
-def test_the_qt_path_is_only_picked_without_cups(
+def test_the_qt_path_is_only_picked_withoutrun_cups(
     printer: Printer, sheet: bytes, monkeypatch: pytest.MonkeyPatch, qapp: object
 ) -> None:
     assert printing.pick_backend().name == "ipp"
@@ -639,5 +513,5 @@ def test_the_ipp_decoder_reads_a_printers_answer() -> None:
 
 
 def test_a_device_that_does_not_listen_is_unreachable() -> None:
-    answer = device.query(f"ipp://127.0.0.1:{_free_port()}/ipp/print", 1.0)
+    answer = device.query(f"ipp://127.0.0.1:{free_port()}/ipp/print", 1.0)
     assert (answer.reachable, answer.answered) == (False, False)

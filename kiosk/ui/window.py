@@ -52,6 +52,7 @@ from kiosk.ui.visit import (
     flow,
 )
 from kiosk.ui.widgets import ElidedLabel, button, label, set_state
+from kiosk.wording import printer_cause
 
 if TYPE_CHECKING:
     # Only annotations here: PySide6 builds these classes (and QEvent's enums, ~1.7 ms)
@@ -512,22 +513,34 @@ class KioskWindow(QWidget):
         else:
             visit.outcome = "print_failed" if visit.outcome != "exported" else visit.outcome
             retry = self.settings.printing.on_failure == "retry" and visit.print_tries < 2
-            self.message.show_message(self._failure_text(result.sheet, retry), retry=retry)
+            cause = outcome.reason
+            self.message.show_message(self._failure_text(result.sheet, retry, cause), retry=retry)
         self.show_screen(MESSAGE)
 
-    def _failure_text(self, sheet: Sheet, retry: bool) -> Callable[[Language], str]:
-        if retry:
-            return lambda lang: lang.gettext(
-                "The printer did not finish your sheet. Would you like to try again?"
-            )
-        if sheet.kept is None:
-            return lambda lang: lang.gettext(
-                "Sorry, your sheet could not be printed or saved. Please ask our staff for help."
-            )
-        return lambda lang: lang.gettext(
-            "The printer is not available right now. Your sheet is saved under number "
-            "{number}; our staff will print it for you."
-        ).format(number=sheet.number)
+    def _failure_text(
+        self, sheet: Sheet, retry: bool, cause: str = ""
+    ) -> Callable[[Language], str]:
+        """The client's sentence: the cause in their words where it is known (SPEC §19),
+        then what happens next."""
+
+        def text(lang: Language) -> str:
+            _ = lang.gettext
+            if retry:
+                then = _("The printer did not finish your sheet. Would you like to try again?")
+            elif sheet.kept is None:
+                then = _(
+                    "Sorry, your sheet could not be printed or saved. "
+                    "Please ask our staff for help."
+                )
+            else:
+                then = _(
+                    "The printer is not available right now. Your sheet is saved under number "
+                    "{number}; our staff will print it for you."
+                ).format(number=sheet.number)
+            space = "" if lang.lang == "zh_CN" else " "  # Chinese sentences run on
+            return space.join(part for part in (printer_cause(cause, _), then) if part)
+
+        return text
 
     def _sheet_failed(self, visit: Visit, error: BaseException) -> None:
         from kiosk.storage.sheet_numbers import SheetNumberError  # noqa: PLC0415 - 2nd stage

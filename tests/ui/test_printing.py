@@ -28,6 +28,7 @@ from kiosk.ui.window import KioskWindow
 from tests.conftest import WORKED_EXAMPLE
 from tests.helpers import run_kiosk
 from tests.helpers.cups import NO_CUPS, cups, printed_file
+from tests.helpers.ipp import Printer
 from tests.ui.conftest import MakeWindow
 
 EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
@@ -261,3 +262,22 @@ def test_a_timed_out_job_is_withdrawn(
         env={**os.environ, "LC_ALL": "C"},
     )
     assert pending.stdout.strip() == ""
+
+
+@pytest.mark.expected_log("kiosk.sheets", "not printed")
+@pytest.mark.expected_log("kiosk.printing", "media_empty")
+def test_a_printer_out_of_paper_is_named_in_the_clients_words(
+    make_window: MakeWindow, no_highlight: None, printer: Printer, qtbot: QtBot
+) -> None:
+    """A real IPP printer (ippeveprinter) with an empty tray: SPEC §19's calm sentence
+    names the cause, the sheet is kept, and nothing reached the printer."""
+    window = make_window(f'[printing]\nprinter = "{printer.queue}"\n')
+    printer.set_paper(0)
+    drive = print_visit(window, qtbot)
+    message = drive.text("print.message")
+    assert message.startswith("打印机缺纸。打印机暂时无法使用")
+    number = sheet_number(message)
+    window.set_language("en")
+    assert drive.text("print.message").startswith("The printer is out of paper. The printer")
+    assert (window.settings.data_path / "outbox" / f"{number}.pdf").is_file()
+    assert printer.received() == []
