@@ -105,13 +105,22 @@ def test_the_corner_does_nothing_during_a_visit(
     assert drive.screen == "age"
 
 
-def test_the_staff_panel_logs_itself_out_after_the_idle_timeout(
-    make_window: MakeWindow, no_highlight: None, qtbot: QtBot
-) -> None:
+@pytest.fixture
+def at_the_pin_pad(make_window: MakeWindow, no_highlight: None) -> VisitDriver:
+    """A kiosk with a PIN and a short idle time, its PIN pad open."""
     window = make_window(WITH_PIN + "[kiosk]\nidle_timeout_s = 5\n")
     window.idle.countdown_s = 1  # the settings' least is 20 s
     drive = VisitDriver(window)
     tap_corner(drive)
+    return drive
+
+
+def test_the_staff_panel_logs_itself_out_after_the_idle_timeout(
+    at_the_pin_pad: VisitDriver, qtbot: QtBot
+) -> None:
+    drive = at_the_pin_pad
+    window = drive.window
+    assert isinstance(window, KioskWindow)
     enter_pin(drive, PIN)
     assert drive.screen == "admin"
     qtbot.waitUntil(window.overlay.isVisible, timeout=8000)
@@ -119,13 +128,8 @@ def test_the_staff_panel_logs_itself_out_after_the_idle_timeout(
     qtbot.waitUntil(lambda: drive.screen == "attract", timeout=4000)
 
 
-def test_the_pin_pad_also_times_out(
-    make_window: MakeWindow, no_highlight: None, qtbot: QtBot
-) -> None:
-    window = make_window(WITH_PIN + "[kiosk]\nidle_timeout_s = 5\n")
-    window.idle.countdown_s = 1  # the settings' least is 20 s
-    drive = VisitDriver(window)
-    tap_corner(drive)
+def test_the_pin_pad_also_times_out(at_the_pin_pad: VisitDriver, qtbot: QtBot) -> None:
+    drive = at_the_pin_pad
     assert drive.screen == "pin"
     qtbot.waitUntil(lambda: drive.screen == "attract", timeout=9000)
 
