@@ -146,6 +146,11 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     OptionGrid {{ qproperty-naturalHeight: {dim(100)}; qproperty-leastHeight: {max(60, round(64 * scale))}; }}
     QPushButton[role="option"] QLabel {{ font-size: {px(34)}; color: {INK}; }}
     OptionGrid[tight="true"] QPushButton[role="option"] QLabel {{ font-size: {normal(34)}; }}
+    ResultPage[fit="2"] QLabel, ResultPage[fit="2"] Gauge {{ font-size: {normal(28)}; }}
+    ResultPage[fit="2"] QLabel[role="help"] {{ font-size: {normal(26)}; }}
+    ResultPage[fit="2"] QLabel[role="score"] {{ font-size: {normal(60)}; }}
+    ResultPage[fit="2"] QLabel[role="level"] {{ font-size: {normal(32)}; }}
+    ResultPage[fit="2"] QLabel[role="small"] {{ font-size: {normal(22)}; }}
     QPushButton[role="option"][chosen="true"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
     QPushButton[role="option"][chosen="true"] QLabel {{ color: {WHITE}; }}
     QPushButton[role="key"] {{ font-size: {px(44)}; min-height: {dim(84)}; min-width: {dim(120)}; padding: {dim(4)}; color: {INK}; }}

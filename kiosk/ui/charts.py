@@ -48,9 +48,19 @@ class Gauge(QWidget):
 
     def label_font(self) -> QFont:
         """The band labels' font: a little under the text around it, so it grows with
-        large text too."""
+        large text too, but never so large that a word of a band's name is wider than its
+        band (English names wrap onto two lines at most)."""
         font = QFont(self.font())
-        font.setPixelSize(max(16, round(self.font().pixelSize() * 0.8)))
+        font.setPixelSize(max(12, round(self.font().pixelSize() * 0.8)))
+        words = [
+            (word, band_span(self.width(), low, high)[1] - 8)
+            for text, low, high in self._bands
+            for word in text.replace("-", "- ").split()
+        ]
+        while font.pixelSize() > 12 and any(
+            QFontMetrics(font).horizontalAdvance(word) > room for word, room in words
+        ):
+            font.setPixelSize(font.pixelSize() - 1)
         return font
 
     def _lines(self, width: int) -> int:

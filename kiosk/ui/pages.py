@@ -493,6 +493,11 @@ class ReviewPage(Page):
             change.setAccessibleName(_("Change: {question}").format(question=text.text()))
 
 
+FIT_STEPS = 3
+"""The result page's ways to fit one screen: as designed, without its title, then also
+with its text at the normal size (the style sheet's `ResultPage[fit="2"]` rules)."""
+
+
 class ResultPage(Page):
     """Both levels with gauges, the allocation, the life stage; print, export, finish."""
 
@@ -561,7 +566,9 @@ class ResultPage(Page):
         self.notice = label("", "small", "result.notice")
         layout.addWidget(self.notice)
         layout.addStretch(1)
-        page.addWidget(touch_scroll(content), 1)
+        self.content = content
+        self.scroll_area = touch_scroll(content)
+        page.addWidget(self.scroll_area, 1)
         buttons = QHBoxLayout()
         self.print_button = button("result.print", "primary")
         self.export_button = button("result.export")
@@ -574,10 +581,38 @@ class ResultPage(Page):
         buttons.addWidget(self.finish_button, 1)
         page.addLayout(buttons)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self.fit)
+
+    def fit(self) -> None:
+        """Fit the result on one screen: first without its title (the buttons say what it
+        is), then with its text at the normal size (large text on a small screen); it
+        scrolls only if even that does not fit."""
+        for step in range(FIT_STEPS):
+            self._set_fit(step)
+            if self.content.sizeHint().height() <= self.scroll_area.viewport().height():
+                return
+
+    def _set_fit(self, step: int) -> None:
+        if self.property("fit") == str(step):
+            return
+        self.setProperty("fit", str(step))
+        self.title.setVisible(step == 0)
+        layout = self.content.layout()
+        if layout is not None:
+            layout.setSpacing(12 if step == 0 else 6)
+        style = self.style()
+        for widget in self.findChildren(QWidget):
+            style.unpolish(widget)
+            style.polish(widget)
+        self.content.adjustSize()
+
     def retranslate(self) -> None:
         _ = self.lang.gettext
         data = self.lang.data
         tables = self.questionnaire.tables
+        QTimer.singleShot(0, self, self.fit)  # new words, new heights
         self.title.setText(_("Your result"))
         self.setAccessibleName(self.title.text())
         self.allocation_title.setText(_("Suggested asset allocation"))

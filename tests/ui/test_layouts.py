@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QWidget
 
+from kiosk.ui.driver import VisitDriver
 from kiosk.ui.widgets import WrapButton
 from kiosk.ui.window import KioskWindow
+from tests.helpers.ui import EXAMPLE
 from tests.ui.conftest import MakeWindow
 
 SIZES = [(1920, 1080), (1280, 800), (1080, 1920)]
@@ -71,3 +74,30 @@ def test_every_question_shows_every_option_and_both_buttons(
         if (window.width(), window.height()) != size:
             problems.append(f"{question.id}: the window grew to {window.width()}×{window.height()}")
     assert problems == []
+
+
+@pytest.mark.parametrize(("size", "lang", "large"), LAYOUTS)
+def test_the_result_fits_one_screen(
+    make_window: MakeWindow, no_highlight: None, size: tuple[int, int], lang: str, large: bool
+) -> None:
+    window = make_window(size=size)
+    drive = VisitDriver(window)
+    drive.begin(lang)
+    if large:
+        drive.tap("text.large")
+    for screen in window.flow:
+        if screen in window.question_pages:
+            drive.answer(screen, EXAMPLE.get(screen))
+        elif screen == "optional_intro":
+            drive.tap_and_wait("nav.next")
+    drive.tap_and_wait("review.confirm")
+    page = window.pages["result"]
+    QTest.qWait(50)  # the page fits itself once it is laid out
+    area = page.findChild(QScrollArea)
+    assert area is not None
+    widget = area.widget()
+    assert widget is not None
+    assert widget.sizeHint().height() <= area.viewport().height()
+    for name in ("result.print", "result.export", "result.finish", "result.notice"):
+        assert wholly_visible(drive.widget(name), window), name
+    assert (window.width(), window.height()) == size
