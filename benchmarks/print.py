@@ -180,12 +180,12 @@ def through_the_window(queue: str, runs: int, work: Path) -> list[float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     os.environ["XDG_DATA_HOME"] = str(work / "data")
-    from kiosk.ui import main_window, pages  # noqa: PLC0415 - Qt only with --ui
+    from kiosk.ui import main_window, question_pages  # noqa: PLC0415 - Qt only with --ui
     from kiosk.ui.app import ensure_app  # noqa: PLC0415
     from kiosk.ui.driver import VisitDriver  # noqa: PLC0415
 
     ensure_app()
-    pages.HIGHLIGHT_MS = 0
+    question_pages.HIGHLIGHT_MS = 0
     settings = work / "settings.toml"
     settings.write_text(
         f'[storage]\ndata_dir = "{work / "kiosk-data"}"\n[printing]\nprinter = "{queue}"\n',

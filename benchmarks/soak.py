@@ -12,7 +12,7 @@ example, with the age and the loss tolerance varied so that every sheet differs)
 then "export" (default: the sheet stays in the outbox) or, with --print, "print" on the CUPS
 queue "kiosk-pdf" (cups-pdf writes root's jobs to /root/PDF), the message, back to the result,
 finish, a rating of 5 and the thanks screen, which wipes the visit (the session log records it
-through the background worker). Options move on at once (`pages.HIGHLIGHT_MS = 0`).
+through the background worker). Options move on at once (`question_pages.HIGHLIGHT_MS = 0`).
 
 After one warm-up visit, every --every visits and at the end, with the background work done
 (`window.tasks.pending == 0`), it prints: visits done, RSS, open file descriptors, the size
@@ -60,7 +60,7 @@ from kiosk.engine import default_resources_dir, score  # noqa: E402
 from kiosk.memory import settle_after_start  # noqa: E402
 from kiosk.storage.outbox import Outbox  # noqa: E402
 from kiosk.storage.sessions import DB_FILE  # noqa: E402
-from kiosk.ui import main_window, pages  # noqa: E402
+from kiosk.ui import main_window, question_pages  # noqa: E402
 from kiosk.ui.app import ensure_app  # noqa: E402
 from kiosk.ui.driver import DriverError, VisitDriver, wait_until  # noqa: E402
 from kiosk.ui.visit import ATTRACT, MESSAGE, RESULT, THANKS  # noqa: E402
@@ -387,7 +387,7 @@ def open_window(home: Path, *, printing: bool) -> KioskWindow:
     window.show()
     app.processEvents()
     settle_after_start()  # as `kiosk` does once its second stage has run
-    pages.HIGHLIGHT_MS = 0
+    question_pages.HIGHLIGHT_MS = 0
     return window
 
 

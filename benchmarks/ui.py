@@ -19,8 +19,8 @@ nothing is read from or written to your home.
 2. Tap to the next screen, in this process: visits from the worked example, timing every
    tap on a choice option from just before the click until the visit's screen has changed,
    the window has been repainted and one more `processEvents()` has run. Once with
-   `pages.HIGHLIGHT_MS = 0` (goal: p95 <= 50 ms), once with the default highlight delay, which
-   is deliberate and so shows up in full. Then whole visits with `VisitDriver.visit()`.
+   `question_pages.HIGHLIGHT_MS = 0` (goal: p95 <= 50 ms), once with the default highlight
+   delay, which is deliberate and so shows up in full. Then whole visits with `VisitDriver.visit()`.
 3. Stamina: one kiosk process walks STAMINA_VISITS visits in a row (a day in a branch); it
    must not die. PySide6 6.12.0 on Python 3.11 drops a reference to None on every call to a Qt
    function that returns nothing (and one to True on every Signal.emit()), and CPython aborts
@@ -67,7 +67,7 @@ from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from kiosk.engine import default_resources_dir, score  # noqa: E402
 from kiosk.settings import load_settings, save_settings  # noqa: E402
-from kiosk.ui import main_window, pages  # noqa: E402
+from kiosk.ui import main_window, question_pages  # noqa: E402
 from kiosk.ui.app import ensure_app  # noqa: E402
 from kiosk.ui.driver import DriverError, VisitDriver, wait_until  # noqa: E402
 from kiosk.ui.visit import ATTRACT, CONSENT, OPTIONAL_INTRO, RESULT, REVIEW  # noqa: E402
@@ -192,7 +192,7 @@ os._exit(2)
 STAMINA_CODE = f"""\
 import json, os
 from kiosk.engine import default_resources_dir
-from kiosk.ui import main_window, pages
+from kiosk.ui import main_window, question_pages
 from kiosk.ui.app import ensure_app
 from kiosk.ui.driver import VisitDriver
 path = default_resources_dir() / "examples" / "worked_example.json"
@@ -202,7 +202,7 @@ w = main_window()
 w.resize({WIDTH}, {HEIGHT})
 w.show()
 app.processEvents()
-pages.HIGHLIGHT_MS = 0
+question_pages.HIGHLIGHT_MS = 0
 driver = VisitDriver(w)
 for number in range(1, {STAMINA_VISITS} + 1):
     driver.visit(answers)
@@ -617,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
 
     answers_path = default_resources_dir() / "examples" / "worked_example.json"
     answers: dict[str, object] = json.loads(answers_path.read_text("utf-8"))
-    default_highlight = pages.HIGHLIGHT_MS
+    default_highlight = question_pages.HIGHLIGHT_MS
     logging.getLogger("kiosk.qt").addFilter(lambda record: QT_NOTICE not in record.getMessage())
     try:
         kiosk, bare, ready = cold_start(args.runs)
@@ -627,20 +627,20 @@ def main(argv: list[str] | None = None) -> int:
         held = singleton_refs()
         per_call = call_leaks()
         timer = heartbeat()
-        pages.HIGHLIGHT_MS = 0
+        question_pages.HIGHLIGHT_MS = 0
         driver.visit(answers)  # warm-up: every screen has been shown once
         window.wipe()
         lost = visit_leaks(window, driver, answers)
         topped_up = top_up([name for name, count in lost.items() if count > 0])
         fast = collect_taps(window, driver, answers, args.taps)
-        pages.HIGHLIGHT_MS = default_highlight
+        question_pages.HIGHLIGHT_MS = default_highlight
         slow = collect_taps(window, driver, answers, args.taps)
         print(f"tap on an option until the next screen is painted (taps: {args.taps} each)")
         report_taps("HIGHLIGHT_MS = 0:", fast, f"   (goal p95 <= {TAP_P95_GOAL_MS:g} ms)")
         report_taps(f"HIGHLIGHT_MS = {default_highlight}:", slow, "   (deliberate delay)")
         report_slowest(fast)
 
-        pages.HIGHLIGHT_MS = 0
+        question_pages.HIGHLIGHT_MS = 0
         visits = [ms(t) for t in full_visits(window, driver, answers, args.runs)]
         timer.stop()
         print(
@@ -651,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
     finally:
-        pages.HIGHLIGHT_MS = default_highlight
+        question_pages.HIGHLIGHT_MS = default_highlight
 
     problems = report_leaks_and_stamina(per_call, lost, held, topped_up)
 

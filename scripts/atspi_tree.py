@@ -108,12 +108,12 @@ def serve(size: tuple[int, int]) -> int:
     """The kiosk in a real window, driven to the screen each `go` line asks for."""
     from PySide6.QtCore import QSocketNotifier  # noqa: PLC0415 - .venv only
 
-    from kiosk.ui import main_window, pages  # noqa: PLC0415
+    from kiosk.ui import main_window, question_pages  # noqa: PLC0415
     from kiosk.ui.app import ensure_app  # noqa: PLC0415
     from kiosk.ui.driver import VisitDriver  # noqa: PLC0415
 
     app = ensure_app()
-    pages.HIGHLIGHT_MS = 0
+    question_pages.HIGHLIGHT_MS = 0
     folder = Path(tempfile.mkdtemp(prefix="kiosk-atspi-"))
     settings = folder / "settings.toml"
     settings.write_text(f'[storage]\ndata_dir = "{folder / "data"}"\n', "utf-8")

@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui import pages
+from kiosk.ui import question_pages
 from kiosk.ui.driver import VisitDriver
 from kiosk.ui.taps import SETTLE_MS
 from kiosk.ui.window import KioskWindow
@@ -45,7 +45,7 @@ def test_a_second_tap_on_the_same_spot_does_not_answer_the_next_question(
     # The finger comes down again at once, on the next question's first option.
     hit = press_at(qtbot, window, spot)
     assert hit is not option
-    qtbot.wait(pages.HIGHLIGHT_MS + 100)  # long enough for a tap that counted to move on
+    qtbot.wait(question_pages.HIGHLIGHT_MS + 100)  # long enough for a tap that counted to move on
     assert drive.screen == "burden"
     assert "burden" not in window.visit.answers
     assert window.tap_guard.dropped >= 1

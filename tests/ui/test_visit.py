@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.engine import Questionnaire, score
-from kiosk.ui import pages
+from kiosk.ui import question_pages
 from kiosk.ui.driver import DriverError, VisitDriver
 from kiosk.ui.window import KioskWindow
 from tests.helpers.ui import EXAMPLE, visible_texts
@@ -188,7 +188,7 @@ def test_a_double_tap_cannot_skip_a_question(make_window: MakeWindow, qtbot: QtB
     window = make_window()  # the real highlight delay
     drive = VisitDriver(window)
     assert window.highlight_ms is None
-    assert pages.HIGHLIGHT_MS > 0
+    assert question_pages.HIGHLIGHT_MS > 0
     drive.begin()
     drive.answer("age", 38)
     option = drive.widget("job.regular_income")
@@ -197,6 +197,6 @@ def test_a_double_tap_cannot_skip_a_question(make_window: MakeWindow, qtbot: QtB
     option.click()  # the second tap lands on a disabled button
     assert option.property("chosen") == "true"
     qtbot.waitUntil(lambda: window.visit.screen == "burden", timeout=3000)
-    qtbot.wait(pages.HIGHLIGHT_MS * 2)
+    qtbot.wait(question_pages.HIGHLIGHT_MS * 2)
     assert window.visit.screen == "burden"
     assert window.visit.answers == {"age": 38, "job": "regular_income"}
