@@ -63,6 +63,7 @@ from kiosk.storage.sessions import DB_FILE  # noqa: E402
 from kiosk.ui import main_window, question_pages  # noqa: E402
 from kiosk.ui.app import ensure_app  # noqa: E402
 from kiosk.ui.driver import DriverError, VisitDriver, wait_until  # noqa: E402
+from kiosk.ui.operations import visit_sheet  # noqa: E402
 from kiosk.ui.visit import ATTRACT, MESSAGE, RESULT, THANKS  # noqa: E402
 from kiosk.ui.window import KioskWindow  # noqa: E402
 
@@ -235,8 +236,9 @@ class Soak:
         driver.wait_for(MESSAGE)
         outcome = window.visit.outcome or "(none)"
         self.outcomes[outcome] += 1
-        if outcome != self.wanted and window.visit.sheet is not None:
-            self.failed.append(window.visit.sheet.number)
+        sheet = visit_sheet(window.visit)
+        if outcome != self.wanted and sheet is not None:
+            self.failed.append(sheet.number)
         driver.tap_and_wait("print.done")
         if driver.screen != RESULT:
             raise SoakError(f"the message led to {driver.screen!r}, not the result")

@@ -1,7 +1,8 @@
 """The kiosk window: header, one screen at a time, the back/next bar, idle and admin.
 
-The window owns the visit (kiosk.ui.visit.Visit) and the flow between screens; pages only
-show the visit and report what the client did; the engine computes the result.
+The window owns the visit (kiosk.flow.Visit) and shows the screen kiosk.flow's Flow says
+comes next; pages only show the visit and report what the client did; the engine computes
+the result; kiosk.ui.operations prints, exports and keeps the session log's record.
 
 It is built in two stages so that the lobby sees the attract screen as soon as possible
 (issue 5's cold-start goal): the constructor builds the chrome and the attract screen from
@@ -21,9 +22,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QHBoxLayout,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,28 +29,32 @@ from PySide6.QtWidgets import (
 
 from kiosk import engine
 from kiosk.engine.errors import AnswerError, DataError
-from kiosk.i18n import in_every_language, language_names
-from kiosk.settings import Settings, SettingsError, load_settings, save_settings
-from kiosk.ui.access import announce_screen, listening
-from kiosk.ui.app import apply_locale, screen_scale, style_sheet
-from kiosk.ui.attract import AttractPage
-from kiosk.ui.page import Page
-from kiosk.ui.texts import Language
-from kiosk.ui.visit import (
+from kiosk.flow import (
+    ADMIN,
     ATTRACT,
     CONSENT,
+    END,
     MESSAGE,
     OPTIONAL_INTRO,
+    PIN,
     PRINTING,
     RATING,
     RESULT,
     REVIEW,
     THANKS,
+    Event,
+    Flow,
     Visit,
-    flow,
 )
-from kiosk.ui.widgets import ElidedLabel, button, label, set_state
-from kiosk.wording import printer_cause
+from kiosk.settings import Settings, SettingsError, load_settings, save_settings
+from kiosk.ui.access import announce_screen, listening
+from kiosk.ui.app import apply_locale, screen_scale, style_sheet
+from kiosk.ui.attract import AttractPage
+from kiosk.ui.chrome import CORNER_SIZE, Footer, Header
+from kiosk.ui.page import Page
+from kiosk.ui.startup_error import StartupErrorWindow
+from kiosk.ui.texts import Language
+from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
     # Only annotations here: PySide6 builds these classes (and QEvent's enums, ~1.7 ms)
@@ -60,22 +62,18 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent
 
     from kiosk.engine import Questionnaire
-    from kiosk.issuing import Sheet
     from kiosk.storage.sessions import SessionLog
     from kiosk.ui.admin import CornerTaps, PinGuard, PinPage
     from kiosk.ui.admin_panel import AdminPanel
+    from kiosk.ui.operations import Outcome
     from kiosk.ui.pages import MessagePage, PrintingPage, QuestionPage
-    from kiosk.ui.sheets import ExportResult, PrintResult
     from kiosk.ui.speech import Speaker
     from kiosk.ui.taps import TapGuard
     from kiosk.ui.tasks import Tasks
 
 log = logging.getLogger("kiosk.ui")
 
-PIN = "pin"
-ADMIN = "admin"
 THANKS_MS = 6000
-CORNER_SIZE = 96
 CORNER_PAUSE_MS = 600
 """A tap on the hidden corner not followed by another this soon was a client's."""
 PURGE_EVERY_MS = 24 * 3600 * 1000
@@ -96,16 +94,11 @@ class KioskWindow(QWidget):
         self.on_first_paint: Callable[[], object] | None = None
         """Called once, after the window's first paint (the staged start runs complete())."""
         self.startup_error: QWidget | None = None
-        # Until complete(): no questions; the attract screen is the whole flow.
-        self.flow: tuple[str, ...] = (ATTRACT,)
         self._highlight_ms: int | None = None
         self.print_timeout_s: float | None = None
         """How long a client's sheet may take to print; None: kiosk.ui.sheets' default."""
-        self.scored: list[str] = []
-        self.optional: list[str] = []
         self.question_pages: dict[str, QuestionPage] = {}
         self.lang = Language(settings.kiosk.language)
-        self.before_admin = ATTRACT
         self.scale = 1.0
         self.sized = False
         self.look: tuple[bool, float] | None = None
@@ -118,10 +111,20 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self._header())
+        self.header = Header(settings.branch.name)
+        self.branch_label, self.progress = self.header.branch_label, self.header.progress
+        self.large_button, self.lang_buttons = self.header.large_button, self.header.lang_buttons
+        self.large_button.clicked.connect(self.toggle_large_text)
+        for code, choice in self.lang_buttons.items():
+            choice.clicked.connect(lambda _=False, code=code: self.set_language(code))
+        self.footer = Footer()
+        self.back_button, self.next_button = self.footer.back_button, self.footer.next_button
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
         self.stack = QStackedWidget()
+        layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self._footer())
+        layout.addWidget(self.footer)
         self.attract = AttractPage(self.lang, settings.branch.name)
         self.attract.started.connect(self._start)
         self.pages: dict[str, Page] = {ATTRACT: self.attract}
@@ -148,6 +151,7 @@ class KioskWindow(QWidget):
         from kiosk.ui.speech import Speaker  # noqa: PLC0415
         from kiosk.ui.taps import TapGuard  # noqa: PLC0415
         from kiosk.ui.tasks import Tasks  # noqa: PLC0415
+        from kiosk.ui.visit import visit_flow  # noqa: PLC0415
 
         try:
             questionnaire = engine.load_questionnaire()
@@ -160,9 +164,7 @@ class KioskWindow(QWidget):
         self.sessions: SessionLog = sessions
         self.tasks: Tasks = Tasks()
         self.speaker: Speaker = Speaker()
-        self.flow = flow(questionnaire)
-        self.scored = [q.id for q in questionnaire.questions if q.scored]
-        self.optional = [q.id for q in questionnaire.questions if not q.scored]
+        self.navigation: Flow = visit_flow(questionnaire)
         self.tap_guard: TapGuard = TapGuard([self.stack, self.footer])
         self._build_screens()
         self.highlight_ms = self._highlight_ms
@@ -173,9 +175,9 @@ class KioskWindow(QWidget):
             self.settings.kiosk.idle_timeout_s,
             self.settings.kiosk.idle_countdown_s,
             # The PIN pad and the staff panel too: staff who walk away are logged out.
-            active=lambda: self.visit.screen not in (ATTRACT, PRINTING),
+            active=lambda: self.navigation.timed(self.visit.screen),
         )
-        self.idle.expired.connect(self.wipe)
+        self.idle.expired.connect(lambda: self._go(Event.IDLE))
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
@@ -184,7 +186,7 @@ class KioskWindow(QWidget):
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(THANKS_MS)
-        self.thanks_timer.timeout.connect(self._thanks_over)
+        self.thanks_timer.timeout.connect(lambda: self._go(Event.THANKS_DONE))
         self.purge_timer = QTimer(self)
         self.purge_timer.setInterval(PURGE_EVERY_MS)
         self.purge_timer.timeout.connect(self.purge)
@@ -223,28 +225,28 @@ class KioskWindow(QWidget):
             journal=self._pin_event,
         )
         consent = ConsentPage(self.lang)
-        consent.accepted.connect(lambda: self.show_screen(self.scored[0]))
-        consent.declined.connect(self._declined)
+        consent.accepted.connect(lambda: self._go(Event.ACCEPT))
+        consent.declined.connect(lambda: self._go(Event.DECLINE))
         intro = OptionalIntroPage(self.lang)
-        intro.skipped_all.connect(lambda: self.show_screen(REVIEW))
+        intro.skipped_all.connect(lambda: self._go(Event.SKIP_OPTIONAL))
         review = ReviewPage(self.lang, self.questionnaire)
-        review.edit.connect(self._edit)
+        review.edit.connect(lambda question: self._go(Event.EDIT, question))
         review.confirmed.connect(self._confirm)
         result = ResultPage(self.lang, self.questionnaire)
         result.printing.connect(self._print)
         result.exporting.connect(self._export)
-        result.finished.connect(lambda: self.show_screen(RATING))
+        result.finished.connect(lambda: self._go(Event.FINISH))
         self.message: MessagePage = MessagePage(self.lang)
-        self.message.done.connect(lambda: self.show_screen(RESULT))
+        self.message.done.connect(lambda: self._go(Event.MESSAGE_DONE))
         self.message.retried.connect(self._print)
         self.printing_page: PrintingPage = PrintingPage(self.lang)
         rating = RatingPage(self.lang)
         rating.rated.connect(self._rated)
         thanks = ThanksPage(self.lang)
-        thanks.done.connect(self.wipe)
+        thanks.done.connect(lambda: self._go(Event.THANKS_DONE))
         self.pin_page: PinPage = PinPage(self.lang, self.pin_guard)
         self.pin_page.unlocked.connect(self._unlocked)
-        self.pin_page.cancelled.connect(lambda: self.show_screen(self.before_admin))
+        self.pin_page.cancelled.connect(lambda: self._go(Event.PIN_CANCEL))
         self.pin_page.pin_set.connect(self._save_pin)
         self.admin_panel: AdminPanel = AdminPanel(
             self.lang,
@@ -254,7 +256,7 @@ class KioskWindow(QWidget):
             settings=lambda: self.settings,
             save=lambda changes: save_settings(self.settings, changes),
         )
-        self.admin_panel.back.connect(self.wipe)
+        self.admin_panel.back.connect(lambda: self._go(Event.STAFF_DONE))
         self.admin_panel.exit_requested.connect(self.exit_to_desktop)
         self.admin_panel.change_pin.connect(self._change_pin)
         self.admin_panel.settings_saved.connect(self._settings_saved)
@@ -333,46 +335,6 @@ class KioskWindow(QWidget):
         self.allow_close = True
         self.close()
 
-    def _header(self) -> QFrame:
-        self.header = QFrame()
-        self.header.setObjectName("header")
-        self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        row = QHBoxLayout(self.header)
-        row.setContentsMargins(CORNER_SIZE + 12, 10, 24, 10)
-        row.setSpacing(12)
-        # Shortened with "…" when the header is narrow (portrait, large text, English).
-        self.branch_label = ElidedLabel(self.settings.branch.name, "header.branch")
-        self.progress = label("", "", "header.progress", wrap=False)
-        row.addWidget(self.branch_label)
-        row.addStretch(1)
-        row.addWidget(self.progress)
-        row.addStretch(1)
-        self.large_button = button("text.large", "lang")
-        self.large_button.clicked.connect(self.toggle_large_text)
-        row.addWidget(self.large_button)
-        self.lang_buttons: dict[str, QPushButton] = {}
-        for code, text in language_names().items():
-            choice = button(f"lang.{code}", "lang", text)
-            choice.clicked.connect(lambda _=False, code=code: self.set_language(code))
-            self.lang_buttons[code] = choice
-            row.addWidget(choice)
-        return self.header
-
-    def _footer(self) -> QFrame:
-        self.footer = QFrame()
-        row = QHBoxLayout(self.footer)
-        row.setContentsMargins(100, 8, 100, 24)  # at 1920×1080; resizeEvent follows the screen
-        self.back_button = button("nav.back")
-        self.next_button = button("nav.next", "primary")
-        self.back_button.setMinimumWidth(260)
-        self.next_button.setMinimumWidth(320)
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button.clicked.connect(self.go_next)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        row.addWidget(self.next_button)
-        return self.footer
-
     # ------------------------------------------------------------------ the visit
 
     def _new_visit(self) -> Visit:
@@ -400,9 +362,7 @@ class KioskWindow(QWidget):
             self.pin_page.close_pad()
         if screen != PRINTING:
             self.printing_page.stop()
-        self.visit.screen = screen
-        if screen in self.flow and screen != ATTRACT:
-            self.visit.at = screen
+        self.navigation.enter(self.visit, screen)
         page = self.pages[screen]
         if screen == PIN:
             self.pin_page.open()
@@ -422,9 +382,26 @@ class KioskWindow(QWidget):
             self.thanks_timer.stop()
         self.idle.poke()
 
-    def _thanks_over(self) -> None:
-        if self.visit.screen == THANKS:
+    def _go(self, event: Event, question: str = "") -> None:
+        """Show the screen the flow says follows `event` (END: record the visit, wipe)."""
+        screen = self.navigation.after(self.visit, event, question)
+        if screen == END:
             self.wipe()
+        elif screen != self.visit.screen or event is Event.EDIT:
+            self.show_screen(screen)
+
+    @property
+    def flow(self) -> tuple[str, ...]:
+        """The screens of a visit in order (only the attract screen until complete())."""
+        return self.navigation.screens if self.ready else (ATTRACT,)
+
+    @property
+    def scored(self) -> tuple[str, ...]:
+        return self.navigation.scored if self.ready else ()
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        return self.navigation.optional if self.ready else ()
 
     def _start(self, lang: str) -> None:
         if not self.ensure_ready():
@@ -433,22 +410,15 @@ class KioskWindow(QWidget):
             self.set_language(lang)
         self.visit.started_at = datetime.now()
         self.speaker.prepare()  # connecting takes seconds: done before the first question
-        self.show_screen(CONSENT)
+        self._go(Event.START)
 
     def _answered(self, question_id: str, value: object) -> None:
         if value is None:
             self.visit.answers.pop(question_id, None)
         elif isinstance(value, int | str):
             self.visit.answers[question_id] = value
-        if self.visit.editing:
-            self.visit.editing = False
-            self.show_screen(REVIEW)
-        else:
-            self.show_screen(self._step(question_id, +1))
-
-    def _edit(self, question_id: str) -> None:
-        self.visit.editing = True
-        self.show_screen(question_id)
+        if self.visit.screen == question_id:
+            self._go(Event.ANSWERED)
 
     def _confirm(self) -> None:
         try:
@@ -456,198 +426,67 @@ class KioskWindow(QWidget):
         except AnswerError as exc:
             # Cannot happen through the screens; if it does, ask that question again.
             log.error("review could not be scored: %s", exc)
-            self.show_screen(exc.key if exc.key in self.pages else self.scored[0])
+            questions = self.navigation.questions
+            self._go(Event.NOT_SCORED, exc.key if exc.key in questions else self.scored[0])
             return
-        self.show_screen(RESULT)
+        self._go(Event.CONFIRM)
 
     def _rated(self, value: object) -> None:
         self.visit.rating = value if isinstance(value, int) else None
-        self.show_screen(THANKS)
-
-    def _declined(self) -> None:
-        self.visit.declined = True
-        self.wipe()
-
-    def _sheet_work(self) -> Callable[[], Sheet]:
-        """The visit's sheet, made on the devices worker from what the screen holds now."""
-        from kiosk.ui.sheets import make_sheet  # noqa: PLC0415 - second stage
-
-        visit, settings, questionnaire = self.visit, self.settings, self.questionnaire
-        profile, lang, existing = visit.profile, visit.lang, visit.sheet
-        assert profile is not None
-        return lambda: make_sheet(questionnaire, profile, settings, lang, existing)
+        self._go(Event.RATED)
 
     def _print(self) -> None:
-        from kiosk.ui.sheets import PRINT_TIMEOUT_S, print_sheet  # noqa: PLC0415 - 2nd stage
+        from kiosk.ui import operations  # noqa: PLC0415 - second stage
 
-        visit, make = self.visit, self._sheet_work()
-        printer = self.settings.printing.printer
-        visit.print_tries += 1
+        visit = self.visit
         self.printing_page.start("print")
-        self.show_screen(PRINTING)
-        timeout = PRINT_TIMEOUT_S if self.print_timeout_s is None else self.print_timeout_s
-        self.tasks.devices.run(
-            lambda: print_sheet(make(), printer, timeout),
-            lambda result: self._printed(visit, result),
-            lambda error: self._sheet_failed(visit, error),
+        self._go(Event.PRINT)
+        operations.print_visit(
+            visit,
+            questionnaire=self.questionnaire,
+            settings=self.settings,
+            sessions=self.sessions,
+            tasks=self.tasks,
+            done=lambda outcome: self._sheet_done(visit, outcome),
+            timeout_s=self.print_timeout_s,
         )
-
-    def _printed(self, visit: Visit, result: PrintResult) -> None:
-        visit.sheet = result.sheet
-        number, outcome = result.sheet.number, result.outcome
-        at = datetime.now()
-        self.tasks.log.write(
-            lambda: self.sessions.record_print(
-                number, outcome.printer, outcome.reason or "printed", at
-            )
-        )
-        if visit is not self.visit:
-            return
-        if outcome.ok:
-            visit.outcome = "printed"
-            self.message.show_message(
-                lambda lang: lang.gettext(
-                    "Please take your sheet from the printer. Its number is {number}."
-                ).format(number=number)
-            )
-        else:
-            visit.outcome = "print_failed" if visit.outcome != "exported" else visit.outcome
-            retry = self.settings.printing.on_failure == "retry" and visit.print_tries < 2
-            cause = outcome.reason
-            self.message.show_message(self._failure_text(result.sheet, retry, cause), retry=retry)
-        self.show_screen(MESSAGE)
-
-    def _failure_text(
-        self, sheet: Sheet, retry: bool, cause: str = ""
-    ) -> Callable[[Language], str]:
-        """The client's sentence: the cause in their words where it is known (SPEC §19),
-        then what happens next."""
-
-        def text(lang: Language) -> str:
-            _ = lang.gettext
-            if retry:
-                then = _("The printer did not finish your sheet. Would you like to try again?")
-            elif sheet.kept is None:
-                then = _(
-                    "Sorry, your sheet could not be printed or saved. "
-                    "Please ask our staff for help."
-                )
-            else:
-                then = _(
-                    "The printer is not available right now. Your sheet is saved under number "
-                    "{number}; our staff will print it for you."
-                ).format(number=sheet.number)
-            space = "" if lang.lang == "zh_CN" else " "  # Chinese sentences run on
-            return space.join(part for part in (printer_cause(cause, _), then) if part)
-
-        return text
-
-    def _sheet_failed(self, visit: Visit, error: BaseException) -> None:
-        from kiosk.storage.sheet_numbers import SheetNumberError  # noqa: PLC0415 - 2nd stage
-
-        log.error("the sheet could not be made: %s", error, exc_info=error)
-        visit.outcome = visit.outcome or "print_failed"
-        if visit is not self.visit:
-            return
-        numbers_used_up = isinstance(error, SheetNumberError)
-
-        def text(lang: Language) -> str:
-            if numbers_used_up:  # never a reused number: staff see why in the log
-                return lang.gettext(
-                    "This kiosk cannot number any more sheets today. Please show this "
-                    "screen to our staff: they will print your result at the counter."
-                )
-            return lang.gettext(
-                "Sorry, your sheet could not be made just now. Please ask our staff for help."
-            )
-
-        self.message.show_message(text)
-        self.show_screen(MESSAGE)
 
     def _export(self) -> None:
-        from kiosk.ui.sheets import export_sheet, removable_drives  # noqa: PLC0415
+        from kiosk.ui import operations  # noqa: PLC0415 - second stage
 
-        visit, make = self.visit, self._sheet_work()
+        visit = self.visit
         self.printing_page.start("export")
-        self.show_screen(PRINTING)
-        self.tasks.devices.run(
-            lambda: export_sheet(make(), removable_drives()),
-            lambda result: self._exported(visit, result),
-            lambda error: self._sheet_failed(visit, error),
+        self._go(Event.EXPORT)
+        operations.export_visit(
+            visit,
+            questionnaire=self.questionnaire,
+            settings=self.settings,
+            tasks=self.tasks,
+            done=lambda outcome: self._sheet_done(visit, outcome),
         )
 
-    def _exported(self, visit: Visit, result: ExportResult) -> None:
-        visit.sheet = result.sheet
+    def _sheet_done(self, visit: Visit, outcome: Outcome) -> None:
         if visit is not self.visit:
-            return
-        if result.path is None:
-            self.message.show_message(self._failure_text(result.sheet, retry=False))
-        else:
-            visit.outcome = visit.outcome if visit.outcome == "printed" else "exported"
-            name = result.path.name
-            if result.on_drive:
-                self.message.show_message(
-                    lambda lang: lang.gettext(
-                        "Your sheet was saved to the USB drive as {name}."
-                    ).format(name=name)
-                )
-            else:
-                self.message.show_message(
-                    lambda lang: lang.gettext(
-                        "Your sheet is saved as {name}. Our staff can print it or send it to you."
-                    ).format(name=name)
-                )
-        self.show_screen(MESSAGE)
+            return  # that visit is over; its client has gone
+        self.message.show_message(outcome.message, retry=outcome.retry)
+        self._go(Event.SHEET_DONE)
 
     def _record(self, visit: Visit) -> None:
-        """Keep the ended visit in the session log (on the log worker, like every write)."""
-        from kiosk.storage.sessions import VisitRecord  # noqa: PLC0415 - second stage
+        from kiosk.ui import operations  # noqa: PLC0415 - second stage
 
-        if visit.at == ATTRACT and not visit.declined:
-            return  # nobody started
-        if visit.outcome:
-            outcome = visit.outcome
-        elif visit.profile is not None:
-            outcome = "completed"
-        else:
-            outcome = "declined" if visit.declined else "abandoned"
-        record = VisitRecord(
-            started_at=visit.started_at,
-            ended_at=datetime.now(),
-            language=visit.lang,
-            outcome=outcome,
-            answers=dict(visit.answers),
-            profile=visit.profile,
-            sheet_number=visit.sheet.number if visit.sheet else None,
-            abandoned_at=visit.at if outcome == "abandoned" else None,
-            rating=visit.rating,
-        )
-        self.tasks.log.write(lambda: self.sessions.record(record))
-
-    def _step(self, screen: str, direction: int) -> str:
-        index = self.flow.index(screen) + direction
-        return self.flow[max(0, min(index, len(self.flow) - 1))]
+        operations.record_visit(visit, self.sessions, self.tasks)
 
     def go_back(self) -> None:
-        screen = self.visit.screen
-        if self.visit.editing:
-            self.visit.editing = False
-            self.show_screen(REVIEW)
-        elif screen == self.scored[0]:
-            self.show_screen(CONSENT)
-        else:
-            self.show_screen(self._step(screen, -1))
+        self._go(Event.BACK)
 
     def go_next(self) -> None:
-        screen = self.visit.screen
-        page = self.question_pages.get(screen)
-        if page is not None:
-            value = page.valid_value()
-            if value is None:
-                return
-            self._answered(screen, value)
-        elif screen == OPTIONAL_INTRO:
-            self.show_screen(self.optional[0])
+        page = self.question_pages.get(self.visit.screen)
+        if page is None:
+            self._go(Event.NEXT)
+            return
+        value = page.valid_value()
+        if value is not None:
+            self._answered(page.question.id, value)
 
     # ------------------------------------------------------------------ chrome
 
@@ -675,45 +514,18 @@ class KioskWindow(QWidget):
     def _update_chrome(self) -> None:
         screen = self.visit.screen
         page = self.question_pages.get(screen)
-        in_questions = page is not None or screen in (OPTIONAL_INTRO, REVIEW)
+        back, forward = self.navigation.has_back_and_next(screen) if self.ready else (False, False)
         self.header.setVisible(screen != ATTRACT)
-        self.footer.setVisible(in_questions)
-        self.back_button.setVisible(in_questions)
-        self.next_button.setVisible(in_questions and screen != REVIEW)
-        if page is not None:
-            self.next_button.setEnabled(page.valid_value() is not None)
-        else:
-            self.next_button.setEnabled(screen == OPTIONAL_INTRO)
-        set_state(self.large_button, "current", self.visit.large_text)
+        enabled = page.valid_value() is not None if page is not None else screen == OPTIONAL_INTRO
+        self.footer.show_buttons(back, forward, enabled)
         self._retranslate_chrome()  # also marks the current language's button
         self.corner.raise_()
 
     def _retranslate_chrome(self) -> None:
-        _ = self.lang.gettext
-        screen = self.visit.screen
-        if screen in self.scored:
-            self.progress.setText(
-                _("Question {number} of {total}").format(
-                    number=self.scored.index(screen) + 1, total=len(self.scored)
-                )
-            )
-        elif screen in self.optional:
-            self.progress.setText(
-                _("Optional {number} of {total}").format(
-                    number=self.optional.index(screen) + 1, total=len(self.optional)
-                )
-            )
-        else:
-            self.progress.setText("")
-        self.back_button.setText(_("‹ Back"))
-        self.next_button.setText(_("Next ›"))
-        self.large_button.setText(_("Larger text"))
-        # Names for assistive technology where the text is not one (arrows, nothing).
-        self.back_button.setAccessibleName(_("Back"))
-        self.next_button.setAccessibleName(_("Next"))
-        self.corner.setAccessibleName(_("Staff only"))
-        for code, choice in self.lang_buttons.items():
-            set_state(choice, "current", code == self.lang.lang)
+        progress = self.navigation.progress(self.visit.screen) if self.ready else None
+        self.header.show_state(self.lang, progress, self.visit.large_text)
+        self.footer.retranslate(self.lang)
+        self.corner.setAccessibleName(self.lang.gettext("Staff only"))
         if listening():  # the language a screen reader is told (~15 ms: only for one)
             apply_locale(self.lang.lang, self)
 
@@ -736,8 +548,7 @@ class KioskWindow(QWidget):
         if self.lockdown and not self.pin_guard.stored:
             log.warning("staff corner tapped, but no staff PIN is set (kiosk set-pin)")
             return
-        self.before_admin = self.visit.screen
-        self.show_screen(PIN)
+        self._go(Event.CORNER)
 
     def _lone_corner_tap(self) -> None:
         if self.visit.screen == ATTRACT and len(self.corner_taps.taps) == 1:
@@ -774,11 +585,10 @@ class KioskWindow(QWidget):
 
     def _unlocked(self) -> None:
         self._log_admin("unlock", "")
-        self.show_screen(ADMIN)
+        self._go(Event.UNLOCKED)
 
     def _change_pin(self) -> None:
-        self.before_admin = ADMIN  # Cancel on the pad goes back to the staff panel
-        self.show_screen(PIN)
+        self._go(Event.CHANGE_PIN)  # Cancel on the pad goes back to the staff panel
         self.pin_page.open(setup=True)
 
     def _settings_saved(self, settings: Settings) -> None:
@@ -875,48 +685,9 @@ class KioskWindow(QWidget):
         self._apply_text_size()
         self.corner.move(0, 0)
         self.corner.raise_()
-        # The same side margins as the question pages (kiosk.ui.pages.QuestionPage).
-        side = max(24, round(self.width() * 0.052))
-        footer = self.footer.layout()
-        if footer is not None:
-            footer.setContentsMargins(side, 8, side, side * 24 // 100)
+        self.footer.fit(self.width())
         if self.ready and self.overlay.isVisible():
             self.overlay.cover()
-
-
-def _(message: str) -> str:
-    """Marks a text for the catalogue; in_every_language translates it."""
-    return message
-
-
-class StartupErrorWindow(QWidget):
-    """Shown to staff instead of the kiosk when its settings or data cannot be used."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__()
-        self.setObjectName("kiosk")
-        self.setStyleSheet(style_sheet(False))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(80, 60, 80, 60)
-        layout.setSpacing(20)
-        title = label(in_every_language(_("The kiosk cannot start"), " · "), "title", "error.title")
-        body = label(
-            in_every_language(
-                _(
-                    "Staff: fix the problems below, then restart the kiosk. "
-                    "The command kiosk check-config lists them all."
-                )
-            ),
-            "help",
-        )
-        details = label("\n".join(problems), "", "error.problems")
-        details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        exit_button = button("error.exit", "primary", in_every_language(_("Exit"), " · "))
-        exit_button.clicked.connect(self.close)
-        layout.addWidget(title)
-        layout.addWidget(body)
-        layout.addWidget(details, 1)
-        layout.addWidget(exit_button)
 
 
 __all__ = ["KioskWindow", "StartupErrorWindow"]
