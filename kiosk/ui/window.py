@@ -299,7 +299,7 @@ class KioskWindow(QWidget):
     @property
     def highlight_ms(self) -> int | None:
         """How long a tapped option stays highlighted before the next screen, in ms;
-        None: kiosk.ui.pages' default (tests set 0, so that options move on at once)."""
+        None: kiosk.ui.question_pages' default (tests set 0, so that options move on at once)."""
         return self._highlight_ms
 
     @highlight_ms.setter
