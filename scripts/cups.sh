@@ -390,19 +390,27 @@ _ipp_ensure() {
         local printer=(setsid ippeveprinter -p "$KIOSK_IPP_PORT" -k -d "$KIOSK_IPP_SPOOL"
                        -c "$KIOSK_IPP_JOB_COMMAND" -f "application/pdf,image/pwg-raster"
                        "Kiosk Test IPP $KIOSK_IPP_PORT")
-        if [ -n "$KIOSK_CUPS_LOCK_FD" ]; then
-            KIOSK_IPP_CONTROL="$KIOSK_IPP_CONTROL" "${printer[@]}" {KIOSK_CUPS_LOCK_FD}>&- \
-                </dev/null >"$KIOSK_IPP_STATE/ippeveprinter.log" 2>&1 &
-        else
-            KIOSK_IPP_CONTROL="$KIOSK_IPP_CONTROL" "${printer[@]}" \
-                </dev/null >"$KIOSK_IPP_STATE/ippeveprinter.log" 2>&1 &
-        fi
-        pid=$!
-        printf '%s\n' "$pid" >"$KIOSK_IPP_STATE/ippeveprinter.pid"
-        for ((i = 0; i < 50; i++)); do
+        # A just-started avahi-daemon may still be registering its host name: ippeveprinter
+        # then exits at once ("Ignored Avahi state 1"); try again a moment later.
+        local attempt
+        for ((attempt = 0; attempt < 5; attempt++)); do
+            if [ -n "$KIOSK_CUPS_LOCK_FD" ]; then
+                KIOSK_IPP_CONTROL="$KIOSK_IPP_CONTROL" "${printer[@]}" {KIOSK_CUPS_LOCK_FD}>&- \
+                    </dev/null >"$KIOSK_IPP_STATE/ippeveprinter.log" 2>&1 &
+            else
+                KIOSK_IPP_CONTROL="$KIOSK_IPP_CONTROL" "${printer[@]}" \
+                    </dev/null >"$KIOSK_IPP_STATE/ippeveprinter.log" 2>&1 &
+            fi
+            pid=$!
+            printf '%s\n' "$pid" >"$KIOSK_IPP_STATE/ippeveprinter.pid"
+            for ((i = 0; i < 50; i++)); do
+                _ipp_answers && break
+                _ipp_alive "$pid" ippeveprinter || break
+                sleep 0.2
+            done
             _ipp_answers && break
-            _ipp_alive "$pid" ippeveprinter || break
-            sleep 0.2
+            grep -q "Avahi state" "$KIOSK_IPP_STATE/ippeveprinter.log" 2>/dev/null || break
+            sleep 1
         done
         if ! _ipp_answers; then
             out="$(tail -n 1 "$KIOSK_IPP_STATE/ippeveprinter.log" 2>/dev/null)" || out=""
