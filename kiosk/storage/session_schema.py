@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+DB_FILE = "sessions.sqlite3"
+"""The session log's file name in the data folder."""
+
 OUTCOMES = ("printed", "exported", "print_failed", "completed", "declined", "abandoned")
 
 # Each entry brings the schema from version i to i + 1. Never edit a released step.

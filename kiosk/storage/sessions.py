@@ -36,12 +36,10 @@ from typing import TYPE_CHECKING
 from kiosk.engine.errors import KioskError
 from kiosk.storage.retention import CLOCK_STEP, clock_problem
 from kiosk.storage.session_reports import SessionReports, Stats
-from kiosk.storage.session_schema import MIGRATIONS, OUTCOMES, SCHEMA_VERSION, iso
+from kiosk.storage.session_schema import DB_FILE, MIGRATIONS, OUTCOMES, SCHEMA_VERSION, iso
 
 if TYPE_CHECKING:
     from kiosk.engine import Profile
-
-DB_FILE = "sessions.sqlite3"
 
 log = logging.getLogger("kiosk.storage")
 

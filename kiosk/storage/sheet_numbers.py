@@ -24,16 +24,14 @@ from pathlib import Path
 
 from kiosk.engine.errors import KioskError
 from kiosk.files import write_atomic
+from kiosk.storage.outbox import Outbox
+from kiosk.storage.session_schema import DB_FILE
 
 COUNTER_FILE = "sheet_numbers.json"
 LOCK_FILE = ".sheet_numbers.lock"
 DAILY_LIMIT = 999
 """Numbers one kiosk can issue a day: the serial's last three digits."""
 
-# Where issued numbers can be found when the counter is lost (names kept in sync with
-# kiosk.storage.outbox and kiosk.storage.sessions, which import this module's users).
-_OUTBOX = "outbox"
-_SESSION_LOG = "sessions.sqlite3"
 _NUMBER = re.compile(r"^(?P<code>[A-Za-z0-9]{1,16})-(?P<day>\d{8})-(?P<serial>\d{4})$")
 
 
@@ -63,8 +61,10 @@ def next_sheet_number(data_path: Path, branch_code: str, today: date, kiosk_no: 
                 count = _highest_issued(data_path, key, kiosk_no) if lost else 0
             count += 1
             # Never a number whose sheet is already kept (a counter restored from a backup).
-            while count <= DAILY_LIMIT and _in_outbox(
-                data_path, format_number(branch_code, today, kiosk_no, count)
+            outbox = Outbox(data_path)
+            while (
+                count <= DAILY_LIMIT
+                and outbox.path(format_number(branch_code, today, kiosk_no, count)).exists()
             ):
                 count += 1
             if count > DAILY_LIMIT:
@@ -115,17 +115,12 @@ def _read(path: Path) -> tuple[dict[str, int], bool]:
     return {}, True
 
 
-def _in_outbox(data_path: Path, number: str) -> bool:
-    return (data_path / _OUTBOX / f"{number}.pdf").exists()
-
-
 def _highest_issued(data_path: Path, day: str, kiosk_no: int) -> int:
     """The highest count this kiosk issued on `day`, from the outbox and the session log."""
-    outbox = data_path / _OUTBOX
-    names = [p.stem for p in outbox.glob(f"*-{day}-*.pdf")] if outbox.is_dir() else []
+    kept = Outbox(data_path).numbers()
     counts = [
         int(serial) - kiosk_no * 1000
-        for serial in _serials(names + _logged_numbers(data_path / _SESSION_LOG, day), day)
+        for serial in _serials(kept + _logged_numbers(data_path / DB_FILE, day), day)
         if serial[0] == str(kiosk_no)
     ]
     return max(counts, default=0)
