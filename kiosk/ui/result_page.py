@@ -18,7 +18,7 @@ from kiosk.ui.charts import AllocationChart, Gauge, Swatch
 from kiosk.ui.page import Page
 from kiosk.ui.page_parts import card, touch_scroll
 from kiosk.ui.texts import Language
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, restyle
 
 FIT_STEPS = 3
 """The result page's ways to fit one screen: as designed, without its title, then also
@@ -129,10 +129,7 @@ class ResultPage(Page):
         layout = self.content.layout()
         if layout is not None:
             layout.setSpacing(12 if step == 0 else 6)
-        style = self.style()
-        for widget in self.findChildren(QWidget):
-            style.unpolish(widget)
-            style.polish(widget)
+        restyle(self.findChildren(QWidget))
         self.content.adjustSize()
 
     def retranslate(self) -> None:

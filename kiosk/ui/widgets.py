@@ -4,6 +4,8 @@ The drawn ones (gauge, donut) are in kiosk.ui.charts: the first screen needs onl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import Property, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
@@ -104,12 +106,15 @@ def set_state(widget: QWidget, name: str, on: bool) -> None:
     widget.setProperty(name, value)
     if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
         return  # styled when first shown, with the value set now
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    for child in widget.findChildren(QLabel):
-        style.unpolish(child)
-        style.polish(child)
+    restyle([widget, *widget.findChildren(QLabel)])
+
+
+def restyle(widgets: Iterable[QWidget]) -> None:
+    """Apply the style sheet again to `widgets` (after a property its rules select on changed)."""
+    for widget in widgets:
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
 
 
 class WrapButton(Button):
@@ -230,11 +235,7 @@ class OptionGrid(QWidget):
         if (self.property("tight") == "true") == tight:
             return
         self.setProperty("tight", "true" if tight else "false")
-        style = self.style()
-        for widget in self.buttons:
-            for child in widget.findChildren(QLabel):
-                style.unpolish(child)
-                style.polish(child)
+        restyle(label for widget in self.buttons for label in widget.findChildren(QLabel))
 
 
 class NumberPad(QWidget):
@@ -272,5 +273,6 @@ __all__ = [
     "WrapButton",
     "button",
     "label",
+    "restyle",
     "set_state",
 ]
