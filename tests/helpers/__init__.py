@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,3 +157,28 @@ def dark_share(pgm: bytes, below: int = 200) -> float:
     width, height = (int(v) for v in size.split())
     pixels = rest.partition(b"\n")[2][: width * height]
     return sum(1 for p in pixels if p < below) / len(pixels)
+
+
+@contextlib.contextmanager
+def mounted_tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A real file system of `size` (e.g. "64k", "4m") mounted at `mount` (made and removed
+    here), for full disks and USB drives under /media; skips the test without root or
+    where mounting is refused."""
+    import pytest  # noqa: PLC0415 - the helpers are imported by non-test code too
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root")
+    mount.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        mount.rmdir()
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+        mount.rmdir()

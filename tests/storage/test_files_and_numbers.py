@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from kiosk.storage.outbox import Outbox, OutboxError
 from kiosk.storage.sessions import DB_FILE, SessionLog, VisitRecord
 from kiosk.storage.sheet_numbers import SheetNumberError, next_sheet_number
 from tests.conftest import WORKED_EXAMPLE
-from tests.helpers import run_kiosk
+from tests.helpers import mounted_tmpfs, run_kiosk
 
 DAY = date(2026, 11, 25)
 
@@ -194,21 +193,8 @@ def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs: a real full disk (needs root and mount; skipped otherwise)."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "tiny", "64k") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 def test_a_full_disk_leaves_the_old_file_and_no_fragment(tiny_disk: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 
 from kiosk.ui.driver import VisitDriver
 from tests.conftest import WORKED_EXAMPLE
+from tests.helpers import mounted_tmpfs
 from tests.ui.conftest import MakeWindow
 
 EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
@@ -25,25 +25,10 @@ ROOM = 16 * 1024
 @pytest.fixture
 def full_usb_drive() -> Iterator[Path]:
     """A mounted file system under /media, as a USB stick appears, with ROOM bytes free."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a drive needs root")
-    mount = Path("/media") / f"kiosk-full-{os.getpid()}"
-    mount.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        mount.rmdir()
-        pytest.skip(f"cannot mount a test drive: {done.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(Path("/media") / f"kiosk-full-{os.getpid()}", "1m") as mount:
         space = os.statvfs(mount)
         (mount / FILLER).write_bytes(b"\0" * (space.f_bavail * space.f_frsize - ROOM))
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-        mount.rmdir()
 
 
 @pytest.mark.expected_log("kiosk.sheets", "could not export")

@@ -26,7 +26,7 @@ from kiosk.ui import sheets
 from kiosk.ui.driver import VisitDriver
 from kiosk.ui.window import KioskWindow
 from tests.conftest import WORKED_EXAMPLE
-from tests.helpers import run_kiosk
+from tests.helpers import mounted_tmpfs, run_kiosk
 from tests.helpers.cups import NO_CUPS, cups, printed_file
 from tests.helpers.ipp import Printer
 from tests.ui.conftest import MakeWindow
@@ -216,21 +216,8 @@ def test_a_job_that_never_finishes_times_out_and_keeps_the_sheet(
 @pytest.fixture
 def usb_drive(tmp_path: Path) -> Iterator[Path]:
     """A real mounted file system under /media, as a USB stick appears (root only)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a drive needs root")
-    mount = Path("/media") / f"kiosk-test-{os.getpid()}"
-    mount.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        mount.rmdir()
-        pytest.skip(f"cannot mount a test drive: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=False)
-    mount.rmdir()
+    with mounted_tmpfs(Path("/media") / f"kiosk-test-{os.getpid()}", "4m") as mount:
+        yield mount
 
 
 def test_export_goes_to_a_usb_drive_when_one_is_plugged_in(
