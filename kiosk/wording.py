@@ -1,15 +1,16 @@
 """How the kiosk writes things a client reads, for the screens and the sheet alike
-(no Qt, no reportlab): answers, money in each language's own way, and Chinese phrases
-kept whole when a line wraps."""
+(no Qt, no reportlab): answers, money in each language's own way, Chinese phrases
+kept whole when a line wraps, and the explanation of a result (SPEC §15)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.engine import Question
+    from kiosk.engine import Allocation, Profile, Question, Tables
 
 WORD_JOINER = "\u2060"
 """Zero width, no break on either side (UAX #14 class WJ); not drawn."""
@@ -65,3 +66,90 @@ def printer_cause(reason: str, _: Callable[[str], str]) -> str:
         "timeout": _("The printer did not finish in time."),
     }
     return causes.get(reason, "")
+
+
+@dataclass(frozen=True)
+class NearLine:
+    """An axis one answer away from a neighbouring level (SPEC §15.2), in words."""
+
+    axis: str
+    """capacity or attitude: which result it belongs to (`result.explain.near.<axis>`)."""
+    sentence: str
+    """e.g. 您的风险承受度得分为58分，再多2分即为中高承受度。"""
+    level: str
+    """The neighbouring level's name for that axis, e.g. 中高承受度."""
+    allocation: tuple[tuple[str, int], ...]
+    """The allocation at that level: (risk class name, percent), low risk first."""
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """A check rule that holds (`result.check.<id>`) and what it says."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A profile's explanation as the result screen and the sheet both say it."""
+
+    limited_by: str
+    """Which axis limited the allocation, as one sentence."""
+    near: tuple[NearLine, ...]
+    """Capacity first; empty when neither axis is near a neighbouring level."""
+    heading: str
+    """"Worth discussing with our staff", over the checks; empty when none holds."""
+    checks: tuple[CheckLine, ...]
+    lowest_category: str
+    """The lowest-category note; empty when it does not hold."""
+
+
+def explanation_lines(tables: Tables, profile: Profile, lang: str) -> Explained:
+    """The words for a profile's explanation (SPEC §15) in `lang`, all from the data."""
+    explanation = profile.explanation
+    words = tables.explanation
+    near = tuple(
+        NearLine(
+            axis=item.axis,
+            sentence=words.near[item.direction]
+            .get(lang)
+            .format(
+                axis=words.axes[item.axis].get(lang),
+                score=item.score,
+                points=item.points_away,
+                level=_level_name(tables, item.level, item.axis, lang),
+            ),
+            level=_level_name(tables, item.level, item.axis, lang),
+            allocation=shares(tables, item.allocation, lang),
+        )
+        for item in explanation.near
+    )
+    checks = tuple(
+        CheckLine(rule, tables.check(rule).text.get(lang)) for rule in explanation.checks
+    )
+    return Explained(
+        limited_by=words.limited_by[explanation.limited_by].get(lang),
+        near=near,
+        heading=words.heading.get(lang) if checks else "",
+        checks=checks,
+        lowest_category=words.lowest_category.get(lang) if explanation.lowest_category else "",
+    )
+
+
+def shares(tables: Tables, allocation: Allocation, lang: str) -> tuple[tuple[str, int], ...]:
+    """An allocation as (risk class name, percent), low risk first."""
+    return tuple(
+        (risk_class.name.get(lang), percent)
+        for risk_class, percent in zip(tables.risk_classes, allocation.as_tuple(), strict=True)
+    )
+
+
+def loss_warning(tables: Tables, lang: str) -> str:
+    """The warning under the loss question's number pad while 0 is entered (SPEC §15.4)."""
+    return tables.explanation.loss_warning.get(lang)
+
+
+def _level_name(tables: Tables, level_id: str, axis: str, lang: str) -> str:
+    level = tables.level(level_id)
+    return (level.capacity if axis == "capacity" else level.attitude).get(lang)

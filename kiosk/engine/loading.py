@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kiosk.engine.errors import DataError
+from kiosk.engine.explanation_data import check_rules, explanation_texts
 from kiosk.engine.model import (
     LIFE_CYCLE_QUESTIONS,
     RISK_CLASS_IDS,
@@ -200,10 +201,13 @@ def _tables(check: Checker, raw: Mapping[str, object], questions: tuple[Question
             "service_levels",
             "services",
             "general_services",
+            "explanation",
+            "checks",
         ),
     )
     by_id = {q.id: q for q in questions}
     levels = _levels(check, top)
+    near_within, explanation = explanation_texts(check, top, levels)
     level_ids = tuple(level.id for level in levels)
     service_levels = _services(check, top, "service_levels")
     services = _services(check, top, "services")
@@ -251,6 +255,9 @@ def _tables(check: Checker, raw: Mapping[str, object], questions: tuple[Question
         general_services=check.id_list(
             general, "services", "general_services", [s.id for s in services]
         ),
+        near_within=near_within,
+        checks=check_rules(check, top, by_id, levels),
+        explanation=explanation,
     )
 
 

@@ -17,6 +17,11 @@ SECTIONS: Final = ("capacity", "attitude", "life_cycle", "segment")
 RISK_CLASS_IDS: Final = ("low_risk", "medium_risk", "high_risk")
 LIFE_CYCLE_QUESTIONS: Final = ("marital", "children", "employment")
 SEGMENT_QUESTIONS: Final = ("capital", "activity")
+LIMITED_BY: Final = ("capacity", "attitude", "balanced")
+"""The values of an explanation's `limited_by` (SPEC §15.1)."""
+NEAR_DIRECTIONS: Final = ("above", "below")
+LOSS_QUESTION: Final = "loss_tolerance_pct"
+"""Its answer 0 puts the client in the lowest category (SPEC §15.4)."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,73 @@ class Service:
     description: Text
 
 
+ClauseSubject = Literal["question", "level", "level_gap"]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One condition of a check rule: a value of the visit lies in `allowed`.
+
+    The value is, by `subject`: the answer to question `key` (None when unanswered, so
+    never allowed); the level of axis `key`, as its rank (0 = the lowest level); or the
+    level gap, the rank of axis `key` minus the rank of axis `other`. The loader turns
+    the data's `in`, `at_least`, `at_most` and level ids into the set `allowed`.
+    """
+
+    subject: ClauseSubject
+    key: str
+    allowed: frozenset[object]
+    other: str = ""
+
+    def holds(self, answers: Mapping[str, object], ranks: Mapping[str, int]) -> bool:
+        if self.subject == "question":
+            return answers.get(self.key) in self.allowed
+        if self.subject == "level":
+            return ranks[self.key] in self.allowed
+        return ranks[self.key] - ranks[self.other] in self.allowed
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """An answer worth a second look (SPEC §15.3): holds when every clause does."""
+
+    id: str
+    clauses: tuple[Clause, ...]
+    text: Text
+
+    def holds(self, answers: Mapping[str, object], ranks: Mapping[str, int]) -> bool:
+        return all(clause.holds(answers, ranks) for clause in self.clauses)
+
+
+@dataclass(frozen=True)
+class NearStep:
+    """A score `points_away` from the neighbouring level `level` across `boundary`."""
+
+    boundary: int
+    points_away: int
+    level: str
+    direction: Literal["above", "below"]
+
+
+@dataclass(frozen=True)
+class ExplanationTexts:
+    """The words of SPEC §15 that the screen and the sheet both say (templates use
+    {axis}, {score}, {points} and {level})."""
+
+    limited_by: Mapping[str, Text]
+    """capacity / attitude / balanced → its sentence."""
+    axes: Mapping[str, Text]
+    """capacity / attitude → the axis's name inside a sentence."""
+    near: Mapping[str, Text]
+    """above / below → the sentence template for a near axis."""
+    heading: Text
+    """Over the checks that hold: "worth discussing with our staff"."""
+    lowest_category: Text
+    """The note on the result screen and the sheet when the lowest category holds."""
+    loss_warning: Text
+    """Under the loss question's number pad while 0 is entered."""
+
+
 @dataclass(frozen=True)
 class Tables:
     levels: tuple[Level, ...]
@@ -207,6 +279,10 @@ class Tables:
     services: tuple[Service, ...]
     general_service_level: str
     general_services: tuple[str, ...]
+    near_within: int
+    """A score this many points or fewer from a boundary is near it (SPEC §15.2)."""
+    checks: tuple[CheckRule, ...]
+    explanation: ExplanationTexts
 
     def level(self, level_id: str) -> Level:
         return _by_id(self.levels, level_id)
@@ -240,6 +316,35 @@ class Tables:
         return tuple(self.level_of(total) for total in range(101))
 
     @cached_property
+    def level_rank(self) -> Mapping[str, int]:
+        """Level id → its rank, 0 for the lowest."""
+        return {level.id: rank for rank, level in enumerate(self.levels)}
+
+    def near_of(self, total: int) -> NearStep | None:
+        """The neighbouring level a 0–100 score is near (SPEC §15.2), if any.
+
+        With b the boundary above the score s, it is near the level above when b − s ≤
+        near_within; with b the boundary at or below s, near the level below when
+        s − b + 1 ≤ near_within. Levels are at least 2 × near_within wide, so not both.
+        """
+        rank = self.level_rank[self.level_by_score[total]]
+        if rank + 1 < len(self.levels):
+            above = self.levels[rank + 1]
+            if above.minimum - total <= self.near_within:
+                return NearStep(above.minimum, above.minimum - total, above.id, "above")
+        if rank > 0:
+            boundary = self.levels[rank].minimum
+            if total - boundary + 1 <= self.near_within:
+                below = self.levels[rank - 1].id
+                return NearStep(boundary, total - boundary + 1, below, "below")
+        return None
+
+    @cached_property
+    def near_by_score(self) -> tuple[NearStep | None, ...]:
+        """near_by_score[total] is near_of(total) for every total 0–100."""
+        return tuple(self.near_of(total) for total in range(101))
+
+    @cached_property
     def life_stage_by_age(self) -> Mapping[int, str]:
         """Every age the stages cover → its life stage."""
         first, last = self.life_stages[0].min_age, self.life_stages[-1].max_age
@@ -265,6 +370,9 @@ class Tables:
 
     def service(self, service_id: str) -> Service:
         return _by_id(self.services, service_id)
+
+    def check(self, check_id: str) -> CheckRule:
+        return _by_id(self.checks, check_id)
 
 
 @dataclass(frozen=True)

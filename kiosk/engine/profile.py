@@ -36,6 +36,38 @@ class Segment:
     key_client: bool
 
 
+@dataclass(frozen=True)
+class Near:
+    """An axis near a neighbouring level (SPEC §15.2): `level` is that level, and
+    `allocation` the matrix cell with this axis there and the other axis unchanged."""
+
+    axis: str
+    score: int
+    boundary: int
+    points_away: int
+    level: str
+    allocation: Allocation
+
+    @property
+    def direction(self) -> str:
+        """above when the neighbouring level is across the boundary above the score."""
+        return "above" if self.boundary > self.score else "below"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why the allocation is what it is (SPEC §15); it never changes a score."""
+
+    limited_by: str
+    """capacity, attitude or balanced: the axis with the lower level."""
+    near: tuple[Near, ...]
+    """Capacity first; empty when neither axis is near a neighbouring level."""
+    checks: tuple[str, ...]
+    """The ids of the check rules that hold, in data order."""
+    lowest_category: bool
+    """No loss is acceptable: the lowest suitability category (C1)."""
+
+
 Answer = int | str
 
 
@@ -48,6 +80,7 @@ class Profile:
     life_stage: str
     life_cycle: str | None
     segment: Segment | None
+    explanation: Explanation
     answers: tuple[tuple[str, Answer], ...]
     """The validated answers, in questionnaire order; not part of the JSON profile."""
 
@@ -61,11 +94,7 @@ class Profile:
             },
             "capacity": _dimension(self.capacity),
             "attitude": _dimension(self.attitude),
-            "allocation": {
-                "low_risk": self.allocation.low_risk,
-                "medium_risk": self.allocation.medium_risk,
-                "high_risk": self.allocation.high_risk,
-            },
+            "allocation": _allocation(self.allocation),
             "life_stage": self.life_stage,
             "life_cycle": self.life_cycle,
             "segment": None
@@ -76,8 +105,36 @@ class Profile:
                 "activity": self.segment.activity,
                 "key_client": self.segment.key_client,
             },
+            "explanation": _explanation(self.explanation),
         }
 
 
 def _dimension(dimension: Dimension) -> dict[str, Any]:
     return {"score": dimension.score, "level": dimension.level, "points": dict(dimension.points)}
+
+
+def _allocation(allocation: Allocation) -> dict[str, int]:
+    return {
+        "low_risk": allocation.low_risk,
+        "medium_risk": allocation.medium_risk,
+        "high_risk": allocation.high_risk,
+    }
+
+
+def _explanation(explanation: Explanation) -> dict[str, Any]:
+    return {
+        "limited_by": explanation.limited_by,
+        "near": [
+            {
+                "axis": near.axis,
+                "score": near.score,
+                "boundary": near.boundary,
+                "points_away": near.points_away,
+                "level": near.level,
+                "allocation": _allocation(near.allocation),
+            }
+            for near in explanation.near
+        ],
+        "checks": list(explanation.checks),
+        "lowest_category": explanation.lowest_category,
+    }

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import cast
 
 from kiosk.engine.errors import MISSING, AnswerError
+from kiosk.engine.explaining import explain
 from kiosk.engine.model import SECTIONS, Question, Questionnaire, Tables
 from kiosk.engine.profile import Allocation, Answer, Dimension, Profile, Segment
 
@@ -98,6 +99,9 @@ def score(questionnaire: Questionnaire, answers: object) -> Profile:
     low, medium, high = tables.allocation[(att_level, cap_level)]
     age = given["age"]
     assert isinstance(age, int)
+    explanation = explain(
+        tables, given, (totals["capacity"], cap_level), (totals["attitude"], att_level)
+    )
     return Profile(
         questionnaire=questionnaire.ref,
         capacity=Dimension(totals["capacity"], cap_level, tuple(points["capacity"])),
@@ -108,5 +112,6 @@ def score(questionnaire: Questionnaire, answers: object) -> Profile:
             (given.get("marital"), given.get("children"), given.get("employment"), age)
         ),
         segment=segment_for(tables, given),
+        explanation=explanation,
         answers=tuple(given.items()),
     )

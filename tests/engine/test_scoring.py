@@ -73,6 +73,16 @@ def test_profile_keys_are_in_spec_order(
         "life_stage",
         "life_cycle",
         "segment",
+        "explanation",
+    ]
+    assert list(data["explanation"]) == ["limited_by", "near", "checks", "lowest_category"]
+    assert list(data["explanation"]["near"][0]) == [
+        "axis",
+        "score",
+        "boundary",
+        "points_away",
+        "level",
+        "allocation",
     ]
     assert list(data["questionnaire"]) == ["id", "version", "sha256"]
     assert list(data["capacity"]["points"]) == [

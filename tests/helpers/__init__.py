@@ -45,6 +45,21 @@ SPEC_PROFILE: dict[str, object] = {
         "activity": "stable",
         "key_client": False,
     },
+    "explanation": {
+        "limited_by": "attitude",
+        "near": [
+            {
+                "axis": "attitude",
+                "score": 58,
+                "boundary": 60,
+                "points_away": 2,
+                "level": "mid_high",
+                "allocation": {"low_risk": 0, "medium_risk": 30, "high_risk": 70},
+            }
+        ],
+        "checks": [],
+        "lowest_category": False,
+    },
 }
 
 # SPEC §10: the keys every answers object must have, in questionnaire order.
