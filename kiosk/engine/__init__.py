@@ -2,15 +2,25 @@
 
 `model` holds the questionnaire and its tables as frozen dataclasses, `loading` reads and
 fingerprints `resources/*.toml` and builds the model, checked by `validation`; `scoring`
-turns one answers object into a `profile.Profile`. The names below are the public API.
+turns one answers object into a `profile.Profile`, with its explanation (`explaining`;
+the check rules and their words are loaded by `explanation_data`). The names below are
+the public API.
 """
 
 from __future__ import annotations
 
 from kiosk.engine.errors import AnswerError, DataError, KioskError
 from kiosk.engine.loading import load_questionnaire
-from kiosk.engine.model import Question, Questionnaire, QuestionnaireRef, Tables, Text
-from kiosk.engine.profile import Allocation, Dimension, Profile, Segment
+from kiosk.engine.model import (
+    CheckRule,
+    ExplanationTexts,
+    Question,
+    Questionnaire,
+    QuestionnaireRef,
+    Tables,
+    Text,
+)
+from kiosk.engine.profile import Allocation, Dimension, Explanation, Near, Profile, Segment
 from kiosk.engine.resources import LANGS, default_resources_dir
 from kiosk.engine.scoring import accepted, score
 
@@ -18,9 +28,13 @@ __all__ = [
     "LANGS",
     "Allocation",
     "AnswerError",
+    "CheckRule",
     "DataError",
     "Dimension",
+    "Explanation",
+    "ExplanationTexts",
     "KioskError",
+    "Near",
     "Profile",
     "Question",
     "Questionnaire",
