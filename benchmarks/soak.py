@@ -73,8 +73,8 @@ PDF_FOLDER = Path("/root/PDF")
 RSS_GOAL_MB = 10.0
 TASKS_TIMEOUT_S = 90.0
 PRINTED_TIMEOUT_S = 60.0
-SHEET_IN_NAME = re.compile(r"sheet-([A-Za-z0-9]{1,16}-\d{8}-\d{4,})")
-"""cups-pdf names its file after the job's title, `sheet-<number>`, and adds its own suffix."""
+SHEET_IN_NAME = re.compile(r"([A-Za-z0-9]{1,16}-\d{8}-\d{4,})")
+"""cups-pdf names its file after the job's title, the sheet number, and adds its own suffix."""
 QT_NOTICE = "This plugin does not support propagateSizeHints"
 """The offscreen platform's notice on every resize of a layout: noise here."""
 
@@ -204,7 +204,7 @@ class Soak:
         self.data = data
         self.action = "result.print" if printing else "result.export"
         self.wanted = "printed" if printing else "exported"
-        self.mark = f"sheet-{window.settings.branch.code}-" if printing else ""
+        self.mark = f"{window.settings.branch.code}-" if printing else ""
         self.pdfs_before = pdf_names(self.mark) if printing else set()
         self.base: dict[str, object] = json.loads(
             (default_resources_dir() / "examples" / "worked_example.json").read_text("utf-8")

@@ -85,6 +85,10 @@ class Visit:
     outcome: str | None = None
     """printed | exported | print_failed, once the client printed or exported."""
     print_tries: int = 0
+    printer_cause: str | None = None
+    """Whether the printer can print, asked when the visit reaches review: None not known
+    (yet), '' it can, else kiosk.printing's reason code (the result screen then offers
+    saving first)."""
     staff_return: str = ATTRACT
     """Where the PIN pad's Cancel goes: the start screen, or the staff panel (change PIN)."""
 

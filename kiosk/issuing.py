@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -96,6 +97,19 @@ class SheetService:
             self.questionnaire, profile, header, lang=self.settings.kiosk.language, watermark=mark
         )
         return Sheet(TEST_NUMBER, pdf, None)
+
+
+_warmed = threading.Lock()
+
+
+def warm_up(settings: Settings, questionnaire: Questionnaire) -> None:
+    """Build one throwaway sheet (the test page: no number taken, nothing kept) the first
+    time it is called in this process, so that a client's first Print does not wait for
+    reportlab and the fonts to load (~0.9 s cold, ~0.1 s warm). For a worker thread."""
+    if not _warmed.acquire(blocking=False):
+        return  # warm already, or warming
+    SheetService(settings, questionnaire).test_page()
+    collect_garbage()
 
 
 def _logo(settings: Settings) -> Path | None:

@@ -54,6 +54,12 @@ def answer(question: Question, value: int | str, lang: str) -> str:
     return option.text.get(lang) if option is not None else str(value)
 
 
+def sentences(lang: str, *parts: str) -> str:
+    """Sentences one after the other: Chinese ones run on, English ones take a space;
+    empty parts are left out."""
+    return ("" if lang == "zh_CN" else " ").join(part for part in parts if part)
+
+
 def printer_cause(reason: str, _: Callable[[str], str]) -> str:
     """Why a sheet did not print, in the client's words (SPEC §19), for the reason codes of
     kiosk.printing; '' when the cause is not one a client can picture."""

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kiosk.issuing import Sheet
+from kiosk.issuing import Sheet, warm_up
+from kiosk.printing import printer_status
 from kiosk.storage.sessions import SessionLog, VisitRecord
 from kiosk.storage.sheet_numbers import SheetNumberError
 from kiosk.ui.sheets import (
@@ -23,7 +24,7 @@ from kiosk.ui.sheets import (
     print_sheet,
     removable_drives,
 )
-from kiosk.wording import printer_cause
+from kiosk.wording import printer_cause, sentences
 
 if TYPE_CHECKING:
     from kiosk.engine import Questionnaire
@@ -106,6 +107,34 @@ def printed(
     return Outcome(failure_text(result.sheet, retry, outcome.reason), retry=retry)
 
 
+def check_printer(visit: Visit, settings: Settings, tasks: Tasks, done: Callable[[], None]) -> None:
+    """Ask whether the printer can print now (on the devices worker: a network printer may
+    take seconds to answer), so that the result screen knows before it offers printing
+    (SPEC §19): `visit.printer_cause` becomes '' or the reason, then `done()` runs. A check
+    that fails says nothing: printing itself will tell."""
+    printer = settings.printing.printer
+
+    def known(cause: str) -> None:
+        visit.printer_cause = cause
+        done()
+
+    tasks.devices.run(
+        lambda: printer_status(printer).reason,
+        known,
+        lambda error: log.error("the printer could not be checked: %s", error),
+    )
+
+
+def prepare_sheets(questionnaire: Questionnaire, settings: Settings, tasks: Tasks) -> None:
+    """While the client reads the result, make the sheet builder warm (the first sheet of
+    the process waits ~0.9 s for reportlab and the fonts; later ones ~0.1 s)."""
+    tasks.devices.run(
+        lambda: warm_up(settings, questionnaire),
+        lambda _none: None,
+        lambda error: log.error("the sheet builder could not be prepared: %s", error),
+    )
+
+
 def export_visit(
     visit: Visit, *, questionnaire: Questionnaire, settings: Settings, tasks: Tasks, done: Done
 ) -> None:
@@ -155,8 +184,7 @@ def failure_text(sheet: Sheet, retry: bool, cause: str = "") -> Message:
                 "The printer is not available right now. Your sheet is saved under number "
                 "{number}; our staff will print it for you."
             ).format(number=sheet.number)
-        space = "" if lang.lang == "zh_CN" else " "  # Chinese sentences run on
-        return space.join(part for part in (printer_cause(cause, _), then) if part)
+        return sentences(lang.lang, printer_cause(cause, _), then)
 
     return text
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -19,10 +20,15 @@ from kiosk.ui.page import Page
 from kiosk.ui.page_parts import card, touch_scroll
 from kiosk.ui.texts import Language
 from kiosk.ui.widgets import button, label, restyle
+from kiosk.wording import printer_cause, sentences
 
-FIT_STEPS = 3
+FIT_STEPS = 5
 """The result page's ways to fit one screen: as designed, without its title, then also
-with its text at the normal size (the style sheet's `ResultPage[fit="2"]` rules)."""
+with its text at the normal size (the style sheet's `ResultPage[fit="2"]` rules), then
+also with tighter cards and a smaller chart, then also without the example products
+(the sheet lists them)."""
+CHART_SIZE = (220, 150)
+"""The allocation chart's least size (px, square): as designed, and at the last fit step."""
 
 
 class ResultPage(Page):
@@ -36,9 +42,7 @@ class ResultPage(Page):
         super().__init__(lang)
         self.questionnaire = questionnaire
         tables = questionnaire.tables
-        page = QVBoxLayout(self)
-        page.setContentsMargins(60, 16, 60, 16)
-        page.setSpacing(12)
+        page = self.page_layout = QVBoxLayout(self)
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -48,10 +52,11 @@ class ResultPage(Page):
         levels = QHBoxLayout()
         levels.setSpacing(20)
         self.dimensions: dict[str, tuple[QLabel, QLabel, QLabel, Gauge]] = {}
+        self.cards: list[QBoxLayout] = []
         for key in ("capacity", "attitude"):
             box = card()
             inner = QVBoxLayout(box)
-            inner.setContentsMargins(24, 16, 24, 16)
+            self.cards.append(inner)
             name = label("", "help")
             row = QHBoxLayout()
             score = label("", "score", f"result.{key}.score", wrap=False)
@@ -68,7 +73,7 @@ class ResultPage(Page):
         layout.addLayout(levels)
         allocation = card()
         row = QHBoxLayout(allocation)
-        row.setContentsMargins(24, 12, 24, 12)
+        self.cards.append(row)
         self.chart = AllocationChart("result.allocation.chart")
         row.addWidget(self.chart, 2)
         legend = QGridLayout()
@@ -96,6 +101,11 @@ class ResultPage(Page):
         self.content = content
         self.scroll_area = touch_scroll(content)
         page.addWidget(self.scroll_area, 1)
+        # Outside the scrolled part: when the printer cannot print, the client sees it
+        # next to the buttons, whatever the fit.
+        self.printer_note = label("", "help", "result.printer_unavailable")
+        self.printer_note.hide()
+        page.addWidget(self.printer_note)
         buttons = QHBoxLayout()
         self.print_button = button("result.print", "primary")
         self.export_button = button("result.export")
@@ -107,6 +117,7 @@ class ResultPage(Page):
         buttons.addWidget(self.export_button, 1)
         buttons.addWidget(self.finish_button, 1)
         page.addLayout(buttons)
+        self._set_fit(0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -116,21 +127,58 @@ class ResultPage(Page):
         """Fit the result on one screen: first without its title (the buttons say what it
         is), then with its text at the normal size (large text on a small screen); it
         scrolls only if even that does not fit."""
+        viewport = self.scroll_area.viewport()
         for step in range(FIT_STEPS):
             self._set_fit(step)
-            if self.content.sizeHint().height() <= self.scroll_area.viewport().height():
+            self.page_layout.activate()  # the room left now (a note, the margins of a step)
+            if self.needed_height(viewport.width()) <= viewport.height():
                 return
 
+    def needed_height(self, width: int) -> int:
+        """How tall the result is at this width (its text wraps to the width it gets)."""
+        layout = self.content.layout()
+        assert layout is not None
+        return layout.totalHeightForWidth(width)
+
     def _set_fit(self, step: int) -> None:
-        if self.property("fit") == str(step):
+        if self.property("fit_step") == step:
             return
-        self.setProperty("fit", str(step))
+        self.setProperty("fit_step", step)
         self.title.setVisible(step == 0)
         layout = self.content.layout()
         if layout is not None:
             layout.setSpacing(12 if step == 0 else 6)
-        restyle(self.findChildren(QWidget))
+        tight = step >= 3
+        self.page_layout.setContentsMargins(*((60, 6, 60, 6) if tight else (60, 16, 60, 16)))
+        self.page_layout.setSpacing(6 if tight else 12)
+        for card_layout in self.cards:
+            card_layout.setContentsMargins(*((16, 6, 16, 6) if tight else (24, 14, 24, 14)))
+        self.chart.setMinimumSize(*(CHART_SIZE[tight],) * 2)
+        for _name, _share, examples in self.classes.values():
+            examples.setVisible(step < 4)
+        if self.property("fit") != str(min(step, 2)):
+            self.setProperty("fit", str(min(step, 2)))
+            restyle(self.findChildren(QWidget))
         self.content.adjustSize()
+        self.content.adjustSize()
+
+    def show_printer(self) -> None:
+        """Say calmly when the printer cannot print (the visit's check, SPEC §19) and make
+        saving the main action; printing stays offered, in case it was fixed meanwhile."""
+        cause: str | None = getattr(getattr(self, "visit", None), "printer_cause", None)
+        unavailable = bool(cause)  # None: not known yet; '': it can print
+        if cause:
+            _ = self.lang.gettext
+            then = _("You can save your sheet as a file instead; our staff will print it for you.")
+            why = printer_cause(cause, _) or _("The printer cannot print right now.")
+            self.printer_note.setText(sentences(self.lang.lang, why, then))
+        if unavailable == self.printer_note.isVisibleTo(self):
+            return
+        self.printer_note.setVisible(unavailable)
+        self.print_button.setProperty("role", "" if unavailable else "primary")
+        self.export_button.setProperty("role", "primary" if unavailable else "")
+        restyle([self.print_button, self.export_button])
+        QTimer.singleShot(0, self, self.fit)  # one line more or less under the result
 
     def retranslate(self) -> None:
         _ = self.lang.gettext
@@ -149,6 +197,7 @@ class ResultPage(Page):
                 "The formal suitability assessment is done at the branch counter."
             )
         )
+        self.show_printer()
         profile: Profile | None = getattr(getattr(self, "visit", None), "profile", None)
         if profile is None:
             return

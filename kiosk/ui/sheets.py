@@ -51,7 +51,7 @@ def make_sheet(
 
 
 def print_sheet(sheet: Sheet, printer: str, timeout_s: float = PRINT_TIMEOUT_S) -> PrintResult:
-    outcome = print_pdf(sheet.pdf, printer, f"sheet-{sheet.number}", timeout_s)
+    outcome = print_pdf(sheet.pdf, printer, sheet.number, timeout_s)
     if not outcome.ok:
         log.warning("sheet %s not printed on %s: %s", sheet.number, outcome.printer, outcome.detail)
     return PrintResult(sheet, outcome)

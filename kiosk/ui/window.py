@@ -232,7 +232,7 @@ class KioskWindow(QWidget):
         review = ReviewPage(self.lang, self.questionnaire)
         review.edit.connect(lambda question: self._go(Event.EDIT, question))
         review.confirmed.connect(self._confirm)
-        result = ResultPage(self.lang, self.questionnaire)
+        result = self.result_page = ResultPage(self.lang, self.questionnaire)
         result.printing.connect(self._print)
         result.exporting.connect(self._export)
         result.finished.connect(lambda: self._go(Event.FINISH))
@@ -363,6 +363,7 @@ class KioskWindow(QWidget):
         if screen != PRINTING:
             self.printing_page.stop()
         self.navigation.enter(self.visit, screen)
+        self._prepare(screen)
         page = self.pages[screen]
         if screen == PIN:
             self.pin_page.open()
@@ -381,6 +382,24 @@ class KioskWindow(QWidget):
         else:
             self.thanks_timer.stop()
         self.idle.poke()
+
+    def _prepare(self, screen: str) -> None:
+        """Work for what comes next, in the background: at review, whether the printer
+        can print (the result screen says so before it offers printing); at the result,
+        a warm sheet builder (a tap on Print waits only for the sheet and the printer)."""
+        from kiosk.ui import operations  # noqa: PLC0415 - second stage
+
+        visit = self.visit
+        if screen == REVIEW:
+            operations.check_printer(
+                visit, self.settings, self.tasks, lambda: self._printer_known(visit)
+            )
+        elif screen == RESULT:
+            operations.prepare_sheets(self.questionnaire, self.settings, self.tasks)
+
+    def _printer_known(self, visit: Visit) -> None:
+        if visit is self.visit and visit.screen == RESULT:
+            self.result_page.show_printer()
 
     def _go(self, event: Event, question: str = "") -> None:
         """Show the screen the flow says follows `event` (END: record the visit, wipe)."""

@@ -50,7 +50,7 @@ def printed_file(number: str, timeout_s: float = 30) -> Path:
     """The PDF that cups-pdf wrote for our job (its name carries the job's title)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        found = [p for p in pdf_output_dir().glob("*.pdf") if f"sheet-{number}" in p.name]
+        found = [p for p in pdf_output_dir().glob("*.pdf") if number in p.name]
         if found:
             return found[0]
         time.sleep(0.2)

@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QWidget
+from pytestqt.qtbot import QtBot
 
 from kiosk.ui.driver import VisitDriver
+from kiosk.ui.result_page import ResultPage
 from kiosk.ui.widgets import WrapButton
 from kiosk.ui.window import KioskWindow
 from tests.helpers.ui import EXAMPLE
@@ -78,9 +80,15 @@ def test_every_question_shows_every_option_and_both_buttons(
 
 @pytest.mark.parametrize(("size", "lang", "large"), LAYOUTS)
 def test_the_result_fits_one_screen(
-    make_window: MakeWindow, no_highlight: None, size: tuple[int, int], lang: str, large: bool
+    make_window: MakeWindow,
+    no_highlight: None,
+    qtbot: QtBot,
+    size: tuple[int, int],
+    lang: str,
+    large: bool,
 ) -> None:
-    window = make_window(size=size)
+    """With the most it can say: the note that the printer cannot print (SPEC §19)."""
+    window = make_window('[printing]\nprinter = "kiosk-no-such-queue"\n', size=size)
     drive = VisitDriver(window)
     drive.begin(lang)
     if large:
@@ -92,12 +100,14 @@ def test_the_result_fits_one_screen(
             drive.tap_and_wait("nav.next")
     drive.tap_and_wait("review.confirm")
     page = window.pages["result"]
+    qtbot.waitUntil(lambda: window.visit.printer_cause is not None, timeout=10_000)
     QTest.qWait(50)  # the page fits itself once it is laid out
     area = page.findChild(QScrollArea)
     assert area is not None
-    widget = area.widget()
-    assert widget is not None
-    assert widget.sizeHint().height() <= area.viewport().height()
-    for name in ("result.print", "result.export", "result.finish", "result.notice"):
+    assert isinstance(page, ResultPage)
+    assert page.needed_height(area.viewport().width()) <= area.viewport().height()
+    assert area.verticalScrollBar().maximum() == 0
+    names = ("result.print", "result.export", "result.finish", "result.notice")
+    for name in (*names, "result.printer_unavailable"):
         assert wholly_visible(drive.widget(name), window), name
     assert (window.width(), window.height()) == size

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.storage.sessions import DB_FILE
@@ -268,3 +268,67 @@ def test_a_printer_out_of_paper_is_named_in_the_clients_words(
     assert drive.text("print.message").startswith("The printer is out of paper. The printer")
     assert (window.settings.data_path / "outbox" / f"{number}.pdf").is_file()
     assert printer.received() == []
+
+
+def result_note(window: KioskWindow) -> QLabel:
+    note = window.findChild(QLabel, "result.printer_unavailable")
+    assert note is not None
+    return note
+
+
+def role(window: KioskWindow, name: str) -> str:
+    """The button's style role ('' when it has none): "primary" is the main action."""
+    found = window.findChild(QPushButton, name)
+    assert found is not None
+    return str(found.property("role") or "")
+
+
+def test_the_result_screen_offers_saving_first_when_the_printer_is_out_of_paper(
+    make_window: MakeWindow, no_highlight: None, printer: Printer, qtbot: QtBot
+) -> None:
+    """SPEC §19: the printer was asked when the visit reached review; the result screen
+    says calmly that it cannot print, and saving becomes the main action."""
+    window = make_window(f'[printing]\nprinter = "{printer.queue}"\n')
+    printer.set_paper(0)
+    drive = VisitDriver(window)
+    drive.visit(EXAMPLE)
+    assert drive.screen == "result"
+    note = result_note(window)
+    qtbot.waitUntil(note.isVisible, timeout=10_000)
+    assert note.text() == "打印机缺纸。您可以先将结果单保存为文件，我们的工作人员会为您打印。"
+    assert (role(window, "result.export"), role(window, "result.print")) == ("primary", "")
+    window.set_language("en")
+    assert note.text() == (
+        "The printer is out of paper. "
+        "You can save your sheet as a file instead; our staff will print it for you."
+    )
+    drive.tap_and_wait("result.export")
+    drive.wait_for("message")
+    number = sheet_number(drive.text("print.message"))
+    assert (window.settings.data_path / "outbox" / f"{number}.pdf").is_file()
+    assert printer.received() == []
+
+
+def test_a_printer_that_can_print_keeps_printing_the_main_action(
+    make_window: MakeWindow, no_highlight: None, printer: Printer, qtbot: QtBot
+) -> None:
+    window = make_window(f'[printing]\nprinter = "{printer.queue}"\n')
+    VisitDriver(window).visit(EXAMPLE)
+    qtbot.waitUntil(lambda: window.visit.printer_cause is not None, timeout=10_000)
+    assert window.visit.printer_cause == ""
+    assert not result_note(window).isVisible()
+    assert (role(window, "result.print"), role(window, "result.export")) == ("primary", "")
+
+
+def test_a_queue_that_does_not_exist_is_said_before_printing(
+    make_window: MakeWindow, no_highlight: None, qtbot: QtBot
+) -> None:
+    window = make_window('[printing]\nprinter = "kiosk-no-such-queue"\n')
+    VisitDriver(window).visit(EXAMPLE)
+    note = result_note(window)
+    qtbot.waitUntil(note.isVisible, timeout=10_000)
+    assert window.visit.printer_cause == "no_printer"
+    assert note.text() == (
+        "打印机暂时无法打印。您可以先将结果单保存为文件，我们的工作人员会为您打印。"
+    )
+    assert role(window, "result.export") == "primary"
