@@ -11,9 +11,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kiosk.printing import PrintOutcome, print_pdf
+from kiosk.printing import PrintOutcome
 from kiosk.storage.outbox import Outbox
 from kiosk.ui.admin_section import Section, StaffContext
+from kiosk.ui.staff_operations import StaffOutcome, reprint_sheet
 from kiosk.ui.widgets import button, label
 
 
@@ -22,6 +23,7 @@ class ReprintSection(Section):
 
     def __init__(self, staff: StaffContext) -> None:
         super().__init__(staff)
+        self.last: StaffOutcome | None = None
         self.reprint_help = label("", "help")
         self.sheet_list = QListWidget()
         self.sheet_list.setObjectName("admin.sheets")
@@ -52,25 +54,25 @@ class ReprintSection(Section):
         if item is None:
             return
         number = item.text()
-        settings = self.current()
+        settings, questionnaire = self.current(), self.questionnaire
         self.reprint_button.setEnabled(False)
+        self.last = None
         self.reprint_result.setText(self.lang.gettext("Printing…"))
 
-        def work() -> PrintOutcome:
-            pdf = Outbox(settings.data_path).load(number)
-            return print_pdf(pdf, settings.printing.printer, f"sheet-{number}", 60)
-
-        def done(outcome: PrintOutcome) -> None:
-            at, sessions = datetime.now(), self.sessions
-            result = outcome.reason or "reprinted"
-            self.tasks.log.write(lambda: sessions.record_print(number, outcome.printer, result, at))
+        def done(result: tuple[StaffOutcome, PrintOutcome | None]) -> None:
+            staff, outcome = result
+            if outcome is not None:
+                at, sessions = datetime.now(), self.sessions
+                printer, said = outcome.printer, outcome.reason or "reprinted"
+                self.tasks.log.write(lambda: sessions.record_print(number, printer, said, at))
             self.reprint_button.setEnabled(True)
-            self.reprint_result.setText(f"{number}: {self._outcome_text(outcome)}")
-            self._log("reprint", f"{number}: {self._outcome_text(outcome)}")
+            self.last = staff
+            self.reprint_result.setText(staff.message(self.lang))
+            self._log("reprint", staff.log)
 
         self._run(
             self.tasks.devices,
-            work,
+            lambda: reprint_sheet(settings, questionnaire, number),
             done,
             self._task_failed(self.reprint_result, self.reprint_button),
         )
@@ -81,3 +83,5 @@ class ReprintSection(Section):
             _("Sheets in the outbox, newest first. Choose one to print again.")
         )
         self.reprint_button.setText(_("Print the chosen sheet"))
+        if self.last is not None:
+            self.reprint_result.setText(self.last.message(self.lang))

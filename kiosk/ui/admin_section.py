@@ -106,13 +106,6 @@ class Section(QWidget):
 
         return failed
 
-    def _outcome_text(self, outcome: object) -> str:
-        _ = self.lang.gettext
-        ok = getattr(outcome, "ok", False)
-        if ok:
-            return _("Printed on {name}.").format(name=getattr(outcome, "printer", ""))
-        return _("Not printed: {detail}").format(detail=getattr(outcome, "detail", ""))
-
 
 def _ignore(_value: object) -> None:
     pass
