@@ -136,7 +136,10 @@ if ! in_target getent passwd "$KIOSK_USER" >/dev/null; then
     in_target useradd --system --user-group --create-home --home-dir "/home/$KIOSK_USER" \
         --shell /usr/sbin/nologin --comment "Branch risk-profile kiosk" "$KIOSK_USER"
 fi
-for group in video input render audio; do
+# video, input, render, audio: the seat's screen, touch and sound (cage, read-aloud).
+# lpadmin: CUPS's administrators (SystemGroup), so that staff can resume a stopped queue
+# and cancel stuck jobs from the staff screen (cupsenable, cupsaccept, cancel).
+for group in video input render audio lpadmin; do
     if in_target getent group "$group" >/dev/null; then
         in_target usermod -a -G "$group" "$KIOSK_USER"
     fi

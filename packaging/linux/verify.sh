@@ -6,7 +6,8 @@
 #   3. the directives the kiosk session depends on are there
 #   4. settings.toml: the keys of resources/settings.default.toml, defaults but for
 #      storage.data_dir = /var/lib/<StateDirectory>; `kiosk check-config` accepts it
-#   5. install.sh and ../pyinstaller/build.sh parse (bash -n) and pass shellcheck
+#   5. install.sh and ../pyinstaller/build.sh parse (bash -n) and pass shellcheck;
+#      install.sh adds the kiosk's user to lpadmin (staff resume a stopped queue)
 #
 #   packaging/linux/verify.sh        exit 0: all good; 1: problems (each one printed)
 #
@@ -217,6 +218,9 @@ done
 for path in /opt/branch-risk-kiosk /etc/branch-risk-kiosk /var/lib/branch-risk-kiosk kiosk.service; do
     grep -q -- "${path##*/}" "$HERE/install.sh" || bad "install.sh never mentions $path"
 done
+# The kiosk's user resumes a stopped printer queue from the staff screen: a CUPS admin.
+grep -Eq '^for group in .*[[:space:]]lpadmin([[:space:]]|;)' "$HERE/install.sh" \
+    || bad "install.sh does not add the kiosk's user to the group lpadmin"
 "$HERE/install.sh" --help >/dev/null 2>&1 || bad "install.sh --help fails"
 
 echo
