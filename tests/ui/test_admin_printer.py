@@ -27,6 +27,7 @@ from kiosk.printing.ipp import IppBackend
 from kiosk.storage.outbox import Outbox
 from kiosk.storage.sessions import DB_FILE
 from kiosk.ui import staff_operations
+from kiosk.ui.admin_printer import PrinterSection
 from kiosk.ui.driver import VisitDriver, wait_until
 from kiosk.ui.staff_operations import PrinterView, resume, staff_cause
 from kiosk.ui.texts import Language
@@ -321,7 +322,8 @@ def test_the_page_fits_without_scrolling(
     window, drive = open_printer_page("en")
     click(window, qtbot, "admin.test_print")  # a result line too
     window.resize(*size)
-    section = window.admin_panel.sections["printer"]
+    section = window.findChild(PrinterSection)
+    assert section is not None
     [area] = [a for a in window.findChildren(QScrollArea) if a.widget() is section]
     for lang, large in (("zh_CN", False), ("en", False), ("zh_CN", True), ("en", True)):
         window.set_language(lang)
