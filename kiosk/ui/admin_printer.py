@@ -129,7 +129,7 @@ class PrinterSection(Section):
             self.tasks.devices,
             lambda: look_at_printer(wanted),
             self._show_printer,
-            lambda error: self.printer_status.setText(str(error)),
+            lambda error: self.printer_status.setText(self._failed_words(error)),
         )
 
     def _show_printer(self, view: PrinterView) -> None:
@@ -197,11 +197,15 @@ class PrinterSection(Section):
         def failed(error: BaseException) -> None:
             self.busy = False
             self._log(action, f"failed: {error}")
-            self.printer_result.setText(str(error))
+            self.printer_result.setText(self._failed_words(error))
             self._enable()
             self.refresh()
 
         self._run(self.tasks.devices, work, done, failed)
+
+    def _failed_words(self, error: BaseException) -> str:
+        """A staff operation that broke (not a printer's answer: a bug, a missing file)."""
+        return self.lang.gettext("Could not be done: {error}").format(error=error)
 
     def retranslate(self) -> None:
         _ = self.lang.gettext
