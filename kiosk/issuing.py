@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.engine import Profile, Questionnaire, default_resources_dir, score
+from kiosk.engine import Profile, Questionnaire, default_resources_dir, score, sheet_code
 from kiosk.i18n import in_every_language
 from kiosk.memory import collect_garbage
 from kiosk.report import SheetHeader, build_sheet
@@ -35,6 +35,8 @@ class Sheet:
     """The outbox file, or None when the disk refused it (the sheet is still in memory)."""
     problem: str = ""
     """Why it is not kept, for staff (empty when kept, and for a test page)."""
+    code: str = ""
+    """The sheet code in its QR (SPEC §16), for the session log; empty for a reprint."""
 
 
 def new_header(settings: Settings, now: datetime | None = None) -> SheetHeader:
@@ -62,23 +64,30 @@ class SheetService:
         """A new sheet under the next number, kept in the outbox (or, when the disk
         refuses, in memory with the reason). Raises SheetNumberError when no number can be
         taken: a sheet is never made under a number already used."""
-        header = new_header(self.settings)
+        header = self._coded(new_header(self.settings), profile)
         pdf = build_sheet(self.questionnaire, profile, header, lang=lang, staff_copy=staff_copy)
         # reportlab leaves reference cycles behind each document, and one of them holds
         # the whole font file (5 MB): free them now rather than at Python's next full
         # collection, so that the kiosk's memory does not swing by ~8 MB between sheets.
         collect_garbage()
-        return self.keep(Sheet(header.sheet_number, pdf, None))
+        return self.keep(Sheet(header.sheet_number, pdf, None, code=header.sheet_code))
+
+    def _coded(self, header: SheetHeader, profile: Profile) -> SheetHeader:
+        """The header with the sheet code of the profile's answers under its number,
+        signed with `[branch] sheet_key` when one is set (the key goes no further)."""
+        key = sheet_code.key_from_hex(self.settings.branch.sheet_key)
+        code = sheet_code.encode(self.questionnaire, profile.answers, header.sheet_number, key)
+        return replace(header, sheet_code=code)
 
     def keep(self, sheet: Sheet) -> Sheet:
         """The sheet kept in the outbox: as it is when it already is, else saved now."""
         if sheet.kept is not None:
             return sheet
         try:
-            return Sheet(sheet.number, sheet.pdf, self.outbox.save(sheet.number, sheet.pdf))
+            return replace(sheet, kept=self.outbox.save(sheet.number, sheet.pdf), problem="")
         except OutboxError as exc:
             log.error("sheet %s not kept: %s", sheet.number, exc)
-            return Sheet(sheet.number, sheet.pdf, None, str(exc))
+            return replace(sheet, kept=None, problem=str(exc))
 
     def reprint(self, number: str) -> Sheet:
         """A kept sheet, for staff to print again (OutboxError when it is not there)."""
@@ -92,11 +101,12 @@ class SheetService:
         header = SheetHeader(
             self.settings.branch.name, TEST_NUMBER, datetime.now(), _logo(self.settings)
         )
+        header = self._coded(header, profile)
         mark = in_every_language(_("TEST — not a client sheet")).split("\n")
         pdf = build_sheet(
             self.questionnaire, profile, header, lang=self.settings.kiosk.language, watermark=mark
         )
-        return Sheet(TEST_NUMBER, pdf, None)
+        return Sheet(TEST_NUMBER, pdf, None, code=header.sheet_code)
 
 
 _warmed = threading.Lock()

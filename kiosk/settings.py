@@ -24,6 +24,8 @@ APP_NAME: Final = "branch-risk-kiosk"
 DEFAULTS_FILE: Final = "settings.default.toml"
 SETTINGS_FILE: Final = "settings.toml"
 
+SHEET_KEY_ACCEPTED: Final = "empty or 64 hex digits (the bank's 32-byte sheet key)"
+
 # Constraints beyond the type of each default value.
 _RANGES: Final[Mapping[tuple[str, str], tuple[int, int]]] = {
     ("branch", "kiosk_no"): (1, 9),
@@ -51,11 +53,13 @@ _PATHS: Final[Mapping[tuple[str, str], str]] = {
     ("storage", "data_dir"): "a folder path",
     ("branch", "logo"): "empty or a .png or .svg path",
 }
+_SHEET_KEY: Final = re.compile(r"|[0-9A-Fa-f]{64}")
+_HEX: Final = re.compile(r"[0-9A-Fa-f]*")
 # C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides.
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 # Never shown in an error: the start-up screen stands in the lobby.
-_HIDDEN_KEYS: Final = ("admin.pin_hash",)
+_HIDDEN_KEYS: Final = ("admin.pin_hash", "branch.sheet_key")
 
 MAX_SETTINGS_BYTES: Final = 1024 * 1024
 MAX_LOGO_BYTES: Final = 2 * 1024 * 1024
@@ -78,6 +82,16 @@ class BranchSettings(NamedTuple):
     code: str
     kiosk_no: int
     logo: str
+    sheet_key: str = ""
+    """64 hex digits that sign the sheet code (SPEC §16), or empty. A secret: never in
+    repr, a log, the diagnostics zip or a sheet (only the tag it makes is printed)."""
+
+    def __repr__(self) -> str:
+        key = "(set)" if self.sheet_key else "(empty)"
+        return (
+            f"BranchSettings(name={self.name!r}, code={self.code!r}, "
+            f"kiosk_no={self.kiosk_no!r}, logo={self.logo!r}, sheet_key={key})"
+        )
 
 
 class KioskSettings(NamedTuple):
@@ -247,6 +261,10 @@ def _check_text(section: str, key: str, value: str) -> str | None:
     choices = _CHOICES.get((section, key))
     if choices and value not in choices:
         return f"is not accepted; expected one of {', '.join(choices)}"
+    if (section, key) == ("branch", "sheet_key") and not _SHEET_KEY.fullmatch(value):
+        # Said without the value (a secret): how long it is, and whether it is hex.
+        what = "hex digits" if _HEX.fullmatch(value) else "characters, not all hex digits"
+        return f"is not accepted ({len(value)} {what}); expected {SHEET_KEY_ACCEPTED}"
     pattern = _PATTERNS.get((section, key))
     if pattern and not pattern[0].fullmatch(value):
         return f"is not accepted; expected {pattern[1]}"
@@ -447,7 +465,7 @@ def _render(values: Mapping[str, Mapping[str, object]]) -> str:
     return "\n".join(out) + "\n"
 
 
-SECRET_KEYS: Final = (("admin", "pin_hash"),)
+SECRET_KEYS: Final = (("admin", "pin_hash"), ("branch", "sheet_key"))
 """Values that never leave the kiosk (diagnostics, logs)."""
 REDACTED: Final = "(removed)"
 

@@ -18,7 +18,13 @@ from kiosk.settings import (
 )
 
 SPEC_DEFAULTS = {
-    "branch": {"name": "示例证券 示例营业部", "code": "0000", "kiosk_no": 1, "logo": ""},
+    "branch": {
+        "name": "示例证券 示例营业部",
+        "code": "0000",
+        "kiosk_no": 1,
+        "logo": "",
+        "sheet_key": "",
+    },
     "kiosk": {
         "language": "zh_CN",
         "idle_timeout_s": 90,

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.barcode.qrencoder import QRAlphaNum
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -15,12 +17,27 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from kiosk import palette
+from kiosk.engine import sheet_code
 from kiosk.engine.model import Question, Service
 from kiosk.report.charts import CLASS_FILLS, INK, box, donut, drawing_in, gauge
 from kiosk.report.document import CONTENT_WIDTH
 from kiosk.report.logo import LOGO_SIZE, load_logo
 from kiosk.report.parts import ACCENT, PANEL, RULE, SheetParts, escape_markup
 from kiosk.wording import answer
+
+QR_SYMBOL = 25.4 * mm
+"""The QR symbol's width without its quiet zone: a counter's scanner reads it at
+≥ 2.5 cm (SPEC §16)."""
+QR_QUIET_ZONE = 4
+"""Modules of white around the symbol, as ISO/IEC 18004 asks."""
+# Alphanumeric characters a version 1–10 symbol holds at error correction M.
+_QR_CAPACITY_M = (20, 38, 61, 90, 122, 154, 178, 221, 262, 311)
+
+
+def _qr_version(payload: str) -> int:
+    """The smallest QR version that holds `payload` in alphanumeric mode at level M: the
+    symbol's size is known before it is encoded (encoding it is the costly part)."""
+    return next((v for v, capacity in enumerate(_QR_CAPACITY_M, 1) if len(payload) <= capacity), 10)
 
 
 class ClientPage(SheetParts):
@@ -44,6 +61,8 @@ class ClientPage(SheetParts):
         return level, [self.tables.service(service_id) for service_id in ids]
 
     def flowables(self) -> list[Flowable]:
+        """The page above its footer: build_sheet shrinks these to fit, and sets the
+        footer (footer_block) below them at its own size, so that the QR keeps its size."""
         return [
             self.title_block(),
             HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=4, spaceAfter=6),
@@ -57,8 +76,6 @@ class ClientPage(SheetParts):
             self.stages_block(),
             self.section(self._("Services we offer you")),
             self.services_block(),
-            Spacer(1, 6),
-            self.footer_block(),
         ]
 
     def section(self, title: str) -> Paragraph:
@@ -334,23 +351,42 @@ class ClientPage(SheetParts):
         )
 
     def qr_payload(self) -> str:
-        profile = self.profile
-        a = profile.allocation
-        return (
-            f"SHEET {self.header.sheet_number}; "
-            f"Q {profile.questionnaire.id} {profile.questionnaire.version}; "
-            f"CAPACITY {profile.capacity.score} {profile.capacity.level}; "
-            f"ATTITUDE {profile.attitude.score} {profile.attitude.level}; "
-            f"ALLOCATION {a.low_risk}/{a.medium_risk}/{a.high_risk}"
+        """The sheet code (SPEC §16): the header's, or an unsigned one made here."""
+        if self.header.sheet_code:
+            return self.header.sheet_code
+        return sheet_code.encode(self.q, self.profile.answers, self.header.sheet_number, None)
+
+    def qr(self) -> Drawing:
+        """The QR of the sheet code: alphanumeric mode, error correction M, the symbol at
+        least QR_SYMBOL wide, inside its quiet zone of QR_QUIET_ZONE modules.
+
+        The drawing's box leaves out the bottom quiet zone, which is drawn below it (the
+        footer is the page's last block: below it is white margin), so that the QR costs
+        the page no more height than it must."""
+        payload = self.qr_payload()
+        version = _qr_version(payload)
+        modules = 17 + 4 * version
+        size = QR_SYMBOL * (modules + 2 * QR_QUIET_ZONE) / modules
+        quiet = QR_SYMBOL * QR_QUIET_ZONE / modules
+        widget = QrCodeWidget(
+            # Alphanumeric mode, said rather than guessed (ValueError for any other
+            # character); reportlab takes a list of segments, its stubs only a str.
+            [QRAlphaNum(payload)],  # type: ignore[arg-type]
+            barLevel="M",
+            qrVersion=version,
+            barBorder=QR_QUIET_ZONE,
+            barWidth=size,
+            barHeight=size,
+            y=-quiet,
         )
+        drawing = drawing_in(self.font, size, size - quiet)
+        drawing.add(widget)
+        return drawing
 
     def footer_block(self) -> Table:
         _ = self._
-        size = 62.0
-        # Sized directly: measuring a QR widget (getBounds) would encode it a second time.
-        widget = QrCodeWidget(self.qr_payload(), barLevel="M", barWidth=size, barHeight=size)
-        qr = drawing_in(self.font, size, size)
-        qr.add(widget)
+        qr = self.qr()
+        size = qr.width
         ref = self.profile.questionnaire
         notice = self.p(
             _(
@@ -377,8 +413,11 @@ class ClientPage(SheetParts):
                 ("BOX", (1, 0), (1, 0), 0.8, INK),
                 ("LEFTPADDING", (0, 0), (0, 0), 0),
                 ("LEFTPADDING", (1, 0), (1, 0), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                # The QR's own quiet zone is white enough above and below it.
+                ("TOPPADDING", (0, 0), (0, 0), 0),
+                ("BOTTOMPADDING", (0, 0), (0, 0), 0),
+                ("TOPPADDING", (1, 0), (1, 0), 5),
+                ("BOTTOMPADDING", (1, 0), (1, 0), 5),
             ],
         )
 

@@ -25,6 +25,9 @@ from kiosk.report.document import CONTENT_WIDTH, MARGIN_X, MARGIN_Y, PAGE_HEIGHT
 from kiosk.report.fonts import register_fonts
 from kiosk.report.staff_page import StaffPage
 
+FRAME_PADDING = 6.0
+"""reportlab's default padding inside the page's frame, on each side."""
+
 
 @dataclass(frozen=True)
 class SheetHeader:
@@ -34,6 +37,9 @@ class SheetHeader:
     sheet_number: str
     issued_at: datetime
     logo: Path | None = None
+    sheet_code: str = ""
+    """The sheet code of SPEC §16 for the QR (kiosk.issuing signs it); empty: the sheet
+    makes an unsigned one from the profile."""
 
 
 def build_sheet(
@@ -52,8 +58,15 @@ def build_sheet(
     """
     font = register_fonts()
     client = ClientPage(questionnaire, profile, header, lang, font)
+    # The footer with the QR is never shrunk (the counter's scanner needs its size): the
+    # rest of the page is fitted into the room above it (the QR's quiet zone keeps the
+    # two apart).
+    footer = client.footer_block()
+    _, footer_height = footer.wrap(CONTENT_WIDTH, PAGE_HEIGHT)
+    room = PAGE_HEIGHT - 2 * MARGIN_Y - 2 * FRAME_PADDING - footer_height - 1
     story: list[Flowable] = [
-        KeepInFrame(CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN_Y, client.flowables(), mode="shrink")
+        KeepInFrame(CONTENT_WIDTH, room, client.flowables(), mode="shrink"),
+        footer,
     ]
     if staff_copy:
         story += [PageBreak(), *StaffPage(questionnaire, profile, header, lang, font).flowables()]

@@ -89,6 +89,15 @@ class SessionReports:
             rows = db.execute("SELECT sheet_number FROM visits WHERE sheet_number IS NOT NULL")
             return {str(number) for (number,) in rows}
 
+    def sheet_code(self, sheet_number: str) -> str | None:
+        """The code printed in the QR of that sheet (SPEC §16), or None when the log has
+        no such sheet or none was recorded (visits from before the code)."""
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT sheet_code FROM visits WHERE sheet_number = ?", (sheet_number,)
+            ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
     def stats(self, since: datetime, until: datetime) -> Stats:
         """The visits started from `since` to `until` (now: a visit dated later, by a clock
         that was ahead, is not today's)."""

@@ -90,6 +90,11 @@ MIGRATIONS: tuple[str, ...] = (
                 UNION ALL SELECT MAX(at) FROM admin_actions))
         WHERE newest IS NOT NULL;
     """,
+    # 3: the sheet code printed in the visit's QR (SPEC §16), for the counter's look-up
+    # by sheet number; NULL for visits without a sheet and for those from before.
+    """
+    ALTER TABLE visits ADD COLUMN sheet_code TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

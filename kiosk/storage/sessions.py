@@ -81,6 +81,8 @@ class VisitRecord:
     sheet_number: str | None = None
     abandoned_at: str | None = None
     rating: int | None = None
+    sheet_code: str | None = None
+    """The code in the sheet's QR (kiosk.issuing.Sheet.code), when a sheet was made."""
 
 
 class SessionLog(SessionReports):
@@ -224,6 +226,7 @@ class SessionLog(SessionReports):
         profile = visit.profile
         row: dict[str, object] = {
             "sheet_number": visit.sheet_number,
+            "sheet_code": visit.sheet_code or None,
             "started_at": visit.started_at.isoformat(timespec="seconds"),
             "ended_at": visit.ended_at.isoformat(timespec="seconds"),
             "language": visit.language,
