@@ -27,6 +27,7 @@ from kiosk.commands import (
     cmd_screenshots,
     cmd_set_pin,
     cmd_start,
+    cmd_verify,
     fail,
 )
 from kiosk.engine.errors import AnswerError, DataError, KioskError
@@ -132,6 +133,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the questionnaire data and the settings; print ok or every problem.",
     )
     check_cmd.set_defaults(func=cmd_check_config)
+
+    verify_cmd = commands.add_parser(
+        "verify",
+        parents=[common],
+        help="check a sheet code (the sheet's QR) and print its profile",
+        description=(
+            "Check a sheet code (SPEC §16) against [branch] sheet_key and print "
+            '{"sheet", "signature", "profile"} as one JSON line; a refused code exits 2 '
+            "with one line naming the problem."
+        ),
+    )
+    verify_cmd.add_argument(
+        "code",
+        metavar="CODE|-",
+        help="the code (RP1:…), or - for one code a line from standard input (a USB scanner)",
+    )
+    verify_cmd.set_defaults(func=cmd_verify)
 
     pin_cmd = commands.add_parser(
         "set-pin",

@@ -16,6 +16,7 @@ from kiosk.commands.common import (
 from kiosk.commands.config import cmd_check_config, cmd_set_pin
 from kiosk.commands.scoring import cmd_report, cmd_score
 from kiosk.commands.screens import cmd_screenshots, cmd_start
+from kiosk.commands.verify import cmd_verify
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -29,6 +30,7 @@ __all__ = [
     "cmd_screenshots",
     "cmd_set_pin",
     "cmd_start",
+    "cmd_verify",
     "fail",
     "settings_for",
 ]
