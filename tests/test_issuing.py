@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from kiosk.engine import load_questionnaire, score
@@ -39,3 +41,23 @@ def test_a_test_page_is_never_numbered_or_kept(tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "outbox").exists()
     # What it says across the page: tests/ui/test_staff_touch.py.
     assert len(PdfReader(io.BytesIO(page.pdf)).pages) == 1
+
+
+@pytest.mark.expected_log("kiosk.issuing", "not kept")
+def test_a_sheet_carries_the_code_of_its_qr(tmp_path: Path) -> None:
+    """Unsigned without a key (signed: tests/test_sheet_key.py); a sheet the disk refused
+    keeps its code for the session log; a test page's code is for sheet TEST."""
+    from kiosk.engine.sheet_code import decode  # noqa: PLC0415
+
+    sheets = service(tmp_path)
+    answers = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
+    profile = score(sheets.questionnaire, answers)
+    sheet = sheets.issue(profile, "zh_CN")
+    read = decode(sheets.questionnaire, sheet.code, None)
+    assert (read.sheet, read.signature, dict(read.answers)) == (sheet.number, "unsigned", answers)
+    refused = sheets.keep(replace(sheet, kept=None))  # its number is taken: not kept again
+    assert (refused.kept, refused.code) == (None, sheet.code)
+    assert "already kept" in refused.problem
+    assert sheets.reprint(sheet.number).code == ""  # the outbox keeps only the PDF
+    page = sheets.test_page()
+    assert decode(sheets.questionnaire, page.code, None).sheet == TEST_NUMBER
