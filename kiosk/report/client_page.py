@@ -383,9 +383,10 @@ class ClientPage(SheetParts):
         drawing.add(widget)
         return drawing
 
-    def footer_block(self) -> Table:
+    def footer_block(self, width: float = CONTENT_WIDTH, qr: Drawing | None = None) -> Table:
+        """The QR (`qr`: made now when None) and the risk notice, `width` wide."""
         _ = self._
-        qr = self.qr()
+        qr = qr or self.qr()
         size = qr.width
         ref = self.profile.questionnaire
         notice = self.p(
@@ -407,7 +408,7 @@ class ClientPage(SheetParts):
         )
         return self.table(
             [[qr, [notice, Spacer(1, 4), meta]]],
-            colWidths=[size + 10, CONTENT_WIDTH - size - 10],
+            colWidths=[size + 10, width - size - 10],
             style=[
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("BOX", (1, 0), (1, 0), 0.8, INK),

@@ -61,13 +61,10 @@ def build_sheet(
     # The footer with the QR is never shrunk (the counter's scanner needs its size): the
     # rest of the page is fitted into the room above it (the QR's quiet zone keeps the
     # two apart).
-    footer = client.footer_block()
-    _, footer_height = footer.wrap(CONTENT_WIDTH, PAGE_HEIGHT)
-    room = PAGE_HEIGHT - 2 * MARGIN_Y - 2 * FRAME_PADDING - footer_height - 1
-    story: list[Flowable] = [
-        KeepInFrame(CONTENT_WIDTH, room, client.flowables(), mode="shrink"),
-        footer,
-    ]
+    footer = _Footer(client)
+    room = PAGE_HEIGHT - 2 * MARGIN_Y - 2 * FRAME_PADDING - footer.height - 1
+    footer.body = KeepInFrame(CONTENT_WIDTH, room, client.flowables(), mode="shrink")
+    story: list[Flowable] = [footer.body, footer]
     if staff_copy:
         story += [PageBreak(), *StaffPage(questionnaire, profile, header, lang, font).flowables()]
     out = io.BytesIO()
@@ -90,3 +87,28 @@ def build_sheet(
     )
     document.build(story)
     return out.getvalue()
+
+
+class _Footer(Flowable):
+    """The client page's footer at its own size, but as wide on the page as the tables
+    of the body above it, which KeepInFrame lays out wider than the page and shrinks;
+    centred like them, so that their edges line up."""
+
+    def __init__(self, client: ClientPage) -> None:
+        super().__init__()
+        self.hAlign = "CENTER"
+        self.client = client
+        self.qr = client.qr()  # encoded once
+        self.table = client.footer_block(CONTENT_WIDTH, self.qr)
+        self.width, self.height = self.table.wrap(CONTENT_WIDTH, PAGE_HEIGHT)
+        self.body: KeepInFrame | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        # KeepInFrame.wrap, called before this one, leaves its shrink factor in _scale.
+        scale = getattr(self.body, "_scale", 1.0)
+        self.table = self.client.footer_block(CONTENT_WIDTH / scale, self.qr)
+        self.width, self.height = self.table.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.table.drawOn(self.canv, 0, 0)
