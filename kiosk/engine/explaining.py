@@ -11,55 +11,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kiosk.engine.model import LOSS_QUESTION, Tables
-from kiosk.engine.profile import Allocation, Explanation, Near
+from kiosk.engine.profile import Dimension, Explanation
 
 
 def explain(
-    tables: Tables,
-    answers: Mapping[str, object],
-    capacity: tuple[int, str],
-    attitude: tuple[int, str],
+    tables: Tables, answers: Mapping[str, object], capacity: Dimension, attitude: Dimension
 ) -> Explanation:
-    """The explanation of a visit with these answers and (score, level) of each axis."""
-    cap_score, cap_level = capacity
-    att_score, att_level = attitude
-    ranks = {"capacity": tables.level_rank[cap_level], "attitude": tables.level_rank[att_level]}
+    """The explanation of a visit with these answers, capacity and attitude."""
+    ranks = {
+        "capacity": tables.level_rank[capacity.level],
+        "attitude": tables.level_rank[attitude.level],
+    }
     if ranks["capacity"] < ranks["attitude"]:
         limited_by = "capacity"
     elif ranks["attitude"] < ranks["capacity"]:
         limited_by = "attitude"
     else:
         limited_by = "balanced"
-    near: list[Near] = []
-    step = tables.near_by_score[cap_score]
-    if step is not None:
-        cell = tables.allocation[(att_level, step.level)]
-        near.append(
-            Near(
-                "capacity",
-                cap_score,
-                step.boundary,
-                step.points_away,
-                step.level,
-                Allocation(*cell),
-            )
-        )
-    step = tables.near_by_score[att_score]
-    if step is not None:
-        cell = tables.allocation[(step.level, cap_level)]
-        near.append(
-            Near(
-                "attitude",
-                att_score,
-                step.boundary,
-                step.points_away,
-                step.level,
-                Allocation(*cell),
-            )
-        )
+    near_by_axis = tables.near_by_axis
+    near = (
+        near_by_axis.get(("capacity", capacity.score, attitude.level)),
+        near_by_axis.get(("attitude", attitude.score, capacity.level)),
+    )
+    checks = [rule.id for rule in tables.checks if rule.holds(answers, ranks)]
     return Explanation(
         limited_by=limited_by,
-        near=tuple(near),
-        checks=tuple(rule.id for rule in tables.checks if rule.holds(answers, ranks)),
+        near=tuple(filter(None, near)),
+        checks=tuple(checks),
         lowest_category=answers.get(LOSS_QUESTION) == 0,
     )

@@ -158,9 +158,8 @@ def _clause(
     subjects = [key for key in SUBJECTS if key in table]
     tests = [key for key in TESTS if key in table]
     if len(subjects) != 1:
-        check.bad(
-            path, table, f"names {len(subjects)} subjects; expected one of {join_ids(SUBJECTS)}"
-        )
+        named = f"names {len(subjects)} subjects" if subjects else "names no subject"
+        check.bad(path, table, f"{named}; expected exactly one of {join_ids(SUBJECTS)}")
         return None
     if not tests:
         check.missing(f"{path}.{TESTS[0]}", f"a test: {join_ids(TESTS)}")
@@ -238,12 +237,13 @@ def _gap_clause(
 def _only(
     check: Checker, table: Mapping[str, object], path: str, allowed: Sequence[str], what: str
 ) -> bool:
+    """The clause's tests are among `allowed` (at least one of them)."""
     wrong = [key for key in TESTS if key in table and key not in allowed]
     for key in wrong:
         check.bad(
             f"{path}.{key}", table[key], f"is not a test {what}; expected {join_ids(allowed)}"
         )
-    if not any(key in table for key in allowed):
+    if not wrong and not any(key in table for key in allowed):
         check.missing(f"{path}.{allowed[0]}", f"a test {what}: {join_ids(allowed)}")
         return False
     return not wrong
@@ -254,7 +254,9 @@ def _id_set(
 ) -> frozenset[object] | None:
     items = table["in"]
     if isinstance(items, list) and not items:
-        check.bad(f"{path}.in", items, "is empty, so the rule can never hold; expected ids")
+        check.bad(
+            f"{path}.in", items, "is empty, so the rule can never hold; expected at least one id"
+        )
         return None
     before = len(check.problems)
     chosen = check.id_list(table, "in", path, known)

@@ -1,11 +1,17 @@
-"""The result of scoring one visit, and its JSON form (SPEC §10)."""
+"""The result of scoring one visit, and its JSON form (SPEC §10).
+
+Its parts that are cells of the tables (an allocation, a segment, a neighbouring level)
+are `kiosk.engine.model`'s, shared by every profile that has them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.engine.model import QuestionnaireRef
+from kiosk.engine.model import Allocation, Near, QuestionnaireRef, Segment
+
+__all__ = ["Allocation", "Answer", "Dimension", "Explanation", "Near", "Profile", "Segment"]
 
 
 @dataclass(frozen=True)
@@ -16,42 +22,6 @@ class Dimension:
     level: str
     points: tuple[tuple[str, int], ...]
     """(question id, points) in questionnaire order."""
-
-
-@dataclass(frozen=True)
-class Allocation:
-    low_risk: int
-    medium_risk: int
-    high_risk: int
-
-    def as_tuple(self) -> tuple[int, int, int]:
-        return (self.low_risk, self.medium_risk, self.high_risk)
-
-
-@dataclass(frozen=True)
-class Segment:
-    id: str
-    capital: str
-    activity: str
-    key_client: bool
-
-
-@dataclass(frozen=True)
-class Near:
-    """An axis near a neighbouring level (SPEC §15.2): `level` is that level, and
-    `allocation` the matrix cell with this axis there and the other axis unchanged."""
-
-    axis: str
-    score: int
-    boundary: int
-    points_away: int
-    level: str
-    allocation: Allocation
-
-    @property
-    def direction(self) -> str:
-        """above when the neighbouring level is across the boundary above the score."""
-        return "above" if self.boundary > self.score else "below"
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,11 @@ and looks every result up, so a batch of profiles costs a few microseconds each.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
 
 from kiosk.engine.errors import MISSING, AnswerError
 from kiosk.engine.explaining import explain
-from kiosk.engine.model import SECTIONS, Question, Questionnaire, Tables
-from kiosk.engine.profile import Allocation, Answer, Dimension, Profile, Segment
+from kiosk.engine.model import Question, Questionnaire, Tables
+from kiosk.engine.profile import Answer, Dimension, Profile
 
 
 def accepted(question: Question) -> str:
@@ -31,19 +30,15 @@ def _rejected(question: Question, value: object) -> AnswerError:
     return AnswerError(question.id, value, "is not an option", accepted(question))
 
 
-class _Checked:
-    """One answers object after checking: the answers and the points of each section."""
-
-    __slots__ = ("given", "points", "totals")
-
-    def __init__(self) -> None:
-        self.given: dict[str, Answer] = {}
-        self.points: dict[str, list[tuple[str, int]]] = {section: [] for section in SECTIONS}
-        self.totals: dict[str, int] = dict.fromkeys(SECTIONS, 0)
+Points = list[tuple[str, int]]
+"""(question id, points) of a section's answered questions, in questionnaire order."""
 
 
-def _checked(questionnaire: Questionnaire, answers: object) -> _Checked:
-    """Check one answers object in one pass over the questions, collecting their points.
+def _checked(
+    questionnaire: Questionnaire, answers: object
+) -> tuple[dict[str, Answer], Points, Points]:
+    """Check one answers object in one pass over the questions, collecting their points:
+    the answers given, in questionnaire order, and the points of capacity and attitude.
 
     Optional questions may be absent or null (not answered). Raises AnswerError naming
     the key, the value and what is accepted.
@@ -54,64 +49,53 @@ def _checked(questionnaire: Questionnaire, answers: object) -> _Checked:
         key = next(k for k in answers if k not in questionnaire.question_id_set)
         known = ", ".join(questionnaire.question_ids)
         raise AnswerError(str(key), answers[key], "is for an unknown question", f"one of {known}")
-    result = _Checked()
-    given, points, totals = result.given, result.points, result.totals
-    for question in questionnaire.questions:
-        qid = question.id
+    given: dict[str, Answer] = {}
+    capacity: Points = []
+    attitude: Points = []
+    points = {"capacity": capacity, "attitude": attitude}
+    for qid, required, answer_type, points_by_answer, section in questionnaire.answer_rules:
         value = answers.get(qid)
         if value is None:
-            if question.required:
+            if required:
                 shown = MISSING if qid not in answers else None
+                question = questionnaire.question(qid)
                 raise AnswerError(qid, shown, "is a required answer", accepted(question))
             continue
-        if type(value) is not question.answer_type:
-            raise _rejected(question, value)
-        earned = question.points_by_answer.get(value)
+        # The type first: 1.0 == 1 == True as dict keys.
+        earned = points_by_answer.get(value) if type(value) is answer_type else None
         if earned is None:
-            raise _rejected(question, value)
-        given[qid] = cast(Answer, value)
-        points[question.section].append((qid, earned))
-        totals[question.section] += earned
-    return result
-
-
-def segment_for(tables: Tables, answers: Mapping[str, Answer]) -> Segment | None:
-    """The client segment of SPEC §9; None unless both questions are answered."""
-    capital, activity = answers.get("capital"), answers.get("activity")
-    if capital is None or activity is None:
-        return None
-    segment_id = f"{activity}_{capital}"
-    return Segment(
-        id=segment_id,
-        capital=str(capital),
-        activity=str(activity),
-        key_client=segment_id in tables.key_clients,
-    )
+            raise _rejected(questionnaire.question(qid), value)
+        given[qid] = value
+        if section is not None:
+            points[section].append((qid, earned))
+    return given, capacity, attitude
 
 
 def score(questionnaire: Questionnaire, answers: object) -> Profile:
     """Score one answers object. Raises AnswerError for bad input."""
-    checked = _checked(questionnaire, answers)
-    given, points, totals = checked.given, checked.points, checked.totals
+    given, capacity_points, attitude_points = _checked(questionnaire, answers)
     tables = questionnaire.tables
-    cap_level = tables.level_by_score[totals["capacity"]]
-    att_level = tables.level_by_score[totals["attitude"]]
-    low, medium, high = tables.allocation[(att_level, cap_level)]
+    capacity = _dimension(tables, capacity_points)
+    attitude = _dimension(tables, attitude_points)
     age = given["age"]
     assert isinstance(age, int)
-    explanation = explain(
-        tables, given, (totals["capacity"], cap_level), (totals["attitude"], att_level)
-    )
     return Profile(
         questionnaire=questionnaire.ref,
-        capacity=Dimension(totals["capacity"], cap_level, tuple(points["capacity"])),
-        attitude=Dimension(totals["attitude"], att_level, tuple(points["attitude"])),
-        allocation=Allocation(low_risk=low, medium_risk=medium, high_risk=high),
+        capacity=capacity,
+        attitude=attitude,
+        allocation=tables.allocation_of[(attitude.level, capacity.level)],
         life_stage=tables.life_stage_by_age[age],
         life_cycle=questionnaire.life_cycle_lookup.get(
             (given.get("marital"), given.get("children"), given.get("employment"), age)
         ),
-        segment=segment_for(tables, given),
-        explanation=explanation,
+        segment=tables.segment_by_answers.get((given.get("capital"), given.get("activity"))),
+        explanation=explain(tables, given, capacity, attitude),
         answers=tuple(given.items()),
     )
+
+
+def _dimension(tables: Tables, points: Points) -> Dimension:
+    total = 0
+    for _, earned in points:
+        total += earned
+    return Dimension(total, tables.level_by_score[total], tuple(points))
