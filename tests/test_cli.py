@@ -20,7 +20,7 @@ from kiosk import __version__, cli
 from kiosk.commands import scoring
 from kiosk.engine import load_questionnaire, score
 from tests.conftest import WORKED_EXAMPLE
-from tests.helpers import SPEC_PROFILE, Run, run_kiosk, without_sha
+from tests.helpers import LONGEST_EXPLANATION, SPEC_PROFILE, Run, run_kiosk, without_sha
 
 EXAMPLE_TEXT = WORKED_EXAMPLE.read_text("utf-8")
 EXAMPLE: dict[str, object] = json.loads(EXAMPLE_TEXT)
@@ -133,6 +133,29 @@ def test_batch_streams_one_compact_profile_a_line(tmp_path: Path) -> None:
         assert " " not in line
         assert json.loads(line) == score(questionnaire, answers).to_json_dict()
         assert list(json.loads(line)) == list(score(questionnaire, answers).to_json_dict())
+
+
+def test_score_and_batch_print_the_explanation_last() -> None:
+    """SPEC §10 and §15: the explanation is the last key, its own keys in order."""
+    lines = [EXAMPLE, LONGEST_EXPLANATION, {**EXAMPLE, "loss_tolerance_pct": 25}]
+    run = run_kiosk("score", "--batch", "-", stdin="".join(json.dumps(a) + "\n" for a in lines))
+    assert run.code == 0, run.err
+    profiles = [json.loads(line) for line in run.out.splitlines()]
+    for profile in profiles:
+        assert list(profile)[-1] == "explanation"
+        assert list(profile["explanation"]) == ["limited_by", "near", "checks", "lowest_category"]
+    assert profiles[0]["explanation"] == SPEC_PROFILE["explanation"]
+    assert profiles[1]["explanation"]["checks"] == [
+        "gains_vs_loss",
+        "trader_vs_experience",
+        "willing_beyond_capacity",
+    ]
+    assert profiles[1]["explanation"]["lowest_category"] is True
+    assert [n["axis"] for n in profiles[1]["explanation"]["near"]] == ["capacity", "attitude"]
+    assert profiles[2]["explanation"]["near"] == []
+    single = run_kiosk("score", "--answers", "-", stdin=json.dumps(LONGEST_EXPLANATION))
+    assert json.loads(single.out) == profiles[1]
+    assert list(json.loads(single.out))[-1] == "explanation"
 
 
 def test_batch_reads_standard_input_and_skips_blank_lines() -> None:

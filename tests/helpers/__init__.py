@@ -62,6 +62,25 @@ SPEC_PROFILE: dict[str, object] = {
     },
 }
 
+# The longest explanation (SPEC §15) the default rules allow: both axes near, the lowest
+# category, and three checks (no more can hold with a loss of 0 %).
+LONGEST_EXPLANATION: dict[str, object] = {
+    # capacity 5 + 2 + 2 + 2 + 2 + 6 = 19 (low, 1 point from mid_low)
+    "age": 70,
+    "job": "unemployed",
+    "burden": "single_income_three_generations",
+    "housing": "renting",
+    "experience": "under_1y",
+    "knowledge": "seasoned_trader",
+    # attitude 0 + 10 + 8 + 8 + 8 + 6 = 40 (mid, 1 point from mid_low)
+    "loss_tolerance_pct": 0,
+    "priority": "price_gains",
+    "stop_loss": "after_the_fact",
+    "if_loss": "calm",
+    "watch_market": "monthly",
+    "performance": "experts",
+}
+
 # SPEC §10: the keys every answers object must have, in questionnaire order.
 REQUIRED_IDS = (
     "age",
