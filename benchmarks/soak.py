@@ -388,7 +388,7 @@ def open_window(home: Path, *, printing: bool) -> KioskWindow:
     window.resize(WIDTH, HEIGHT)
     window.show()
     app.processEvents()
-    settle_after_start()  # as `kiosk` does once its second stage has run
+    settle_after_start()  # as `kiosk` does once the kiosk window is built
     question_pages.HIGHLIGHT_MS = 0
     return window
 

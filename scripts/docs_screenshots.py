@@ -36,7 +36,6 @@ def window_at(size: tuple[int, int], data: Path) -> KioskWindow:
     window.highlight_ms = 0  # type: ignore[attr-defined]
     window.resize(*size)
     window.show()
-    window.ensure_ready()
     return window
 
 

@@ -12,7 +12,8 @@ accessible name, set by the result page) and that the hidden staff corner is not
 
 Without assistive technology (QAccessible.isActive() is false) nothing here changes what
 the kiosk shows or does. Qt's accessibility classes (~4 ms to load) are imported when
-first needed, in the second stage: the attract screen is painted before any of this runs.
+first needed, by the kiosk window: the boot screen paints the attract screen before any
+of this runs.
 """
 
 from __future__ import annotations

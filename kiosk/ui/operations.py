@@ -228,6 +228,7 @@ def visit_record(visit: Visit) -> VisitRecord | None:
         answers=dict(visit.answers),
         profile=visit.profile,
         sheet_number=sheet.number if sheet else None,
+        sheet_code=sheet.code if sheet else None,
         abandoned_at=visit.at if outcome == "abandoned" else None,
         rating=visit.rating,
     )

@@ -28,7 +28,7 @@ def take_screenshots_aside(
 
     Raises DataError when the kiosk cannot start, OSError when a PNG cannot be written.
     """
-    from kiosk.ui.window import KioskWindow  # noqa: PLC0415 - the kiosk's second stage
+    from kiosk.ui.window import KioskWindow  # noqa: PLC0415 - built after the boot screen
 
     with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
         folder = Path(scratch)

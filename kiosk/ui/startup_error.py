@@ -38,7 +38,7 @@ class StartupErrorWindow(QWidget):
         details = label("\n".join(problems), "", "error.problems")
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         exit_button = button("error.exit", "primary", in_every_language(_("Exit"), " · "))
-        exit_button.clicked.connect(self.close)
+        exit_button.clicked.connect(lambda: self.window().close())  # also in the boot screen
         layout.addWidget(title)
         layout.addWidget(body)
         layout.addWidget(details, 1)

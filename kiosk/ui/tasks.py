@@ -10,8 +10,10 @@
   queue behind it.
 
 Work never touches a widget; its result (or exception) comes back on the GUI thread
-through a queued signal. Work on the devices worker never writes the session log: the
-caller writes what happened (`tasks.log.write`) once the result is back.
+through a queued signal, unless the workers' owner (the kiosk window) has been deleted
+meanwhile: then it is dropped, and no callback reaches a deleted widget. Work on the
+devices worker never writes the session log: the caller writes what happened
+(`tasks.log.write`) once the result is back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
 log = logging.getLogger("kiosk.tasks")
@@ -35,8 +38,8 @@ class Worker(QObject):
 
     _finished = Signal(object, object, object)  # callback, value, error
 
-    def __init__(self, name: str) -> None:
-        super().__init__()
+    def __init__(self, name: str, owner: QObject | None = None) -> None:
+        super().__init__(owner)
         self.name = name
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
@@ -57,6 +60,8 @@ class Worker(QObject):
         self.run(work, _ignore, _log_failure)
 
     def _report(self, future: Future[Any], on_done: Done, on_error: Failed) -> None:
+        if not shiboken6.isValid(self):
+            return  # deleted with its owner: nobody is left to tell
         error = future.exception()
         if error is None:
             self._finished.emit(on_done, future.result(), None)
@@ -76,9 +81,9 @@ class Worker(QObject):
 class Tasks:
     """The kiosk's two workers: `log` (the session log's writer) and `devices`."""
 
-    def __init__(self) -> None:
-        self.log = Worker("kiosk-log")
-        self.devices = Worker("kiosk-devices")
+    def __init__(self, owner: QObject | None = None) -> None:
+        self.log = Worker("kiosk-log", owner)
+        self.devices = Worker("kiosk-devices", owner)
 
     @property
     def pending(self) -> int:

@@ -55,7 +55,7 @@ def make_window(
 
     yield make
     for window in made:
-        if window.ready and window.tasks.closed:
+        if window.tasks.closed:
             # The test shut the workers down to read what they wrote: staff's "exit" could
             # not be written any more (a warning), so the window is only closed.
             window.allow_close = True

@@ -101,7 +101,7 @@ def test_an_error_mid_visit_is_logged_and_the_kiosk_starts_again(
         def broken() -> None:
             raise RuntimeError("the engine room is flooded")
 
-        monkeypatch.setattr(window, "_confirm", broken)
+        monkeypatch.setattr(window, "confirm", broken)
         review = window.pages["review"]
         review.confirmed.disconnect()
         review.confirmed.connect(broken)

@@ -181,8 +181,8 @@ def test_five_wrong_pins_lock_the_pad_for_five_minutes(
     window: KioskWindow, drive: VisitDriver
 ) -> None:
     now = [1000.0]
-    window.pin_guard.clock = lambda: now[0]
-    window.pin_guard.stored = "scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$AAAA"
+    window.staff.pin_guard.clock = lambda: now[0]
+    window.staff.pin_guard.stored = "scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA==$AAAA"
     tap_corner(drive, 5)
     for _ in range(5):
         enter_pin(drive, "111111")
@@ -190,10 +190,10 @@ def test_five_wrong_pins_lock_the_pad_for_five_minutes(
     assert not drive.widget("admin.pin.ok").isEnabled()
     assert not drive.widget("admin.pin.key.1").isEnabled()
     now[0] += 61
-    window.pin_page.retranslate()
+    window.staff.pin_page.retranslate()
     assert "3:59" in drive.text("admin.pin.message")
     now[0] += LOCKOUT_S
-    window.pin_page.retranslate()
+    window.staff.pin_page.retranslate()
     assert drive.widget("admin.pin.ok").isEnabled()
 
 
@@ -329,9 +329,9 @@ def test_the_daily_purge_removes_old_records(window: KioskWindow) -> None:
     # is a wrong clock's, and kept: kiosk.storage.retention).
     window.sessions.db.execute("UPDATE visits SET trusted_at = started_at")
     assert window.sessions.visit_count() == 1
-    assert window.purge_timer.isActive()
-    assert window.purge_timer.interval() == 24 * 3600 * 1000
-    window.purge_timer.timeout.emit()
+    assert window.staff.purge_timer.isActive()
+    assert window.staff.purge_timer.interval() == 24 * 3600 * 1000
+    window.staff.purge_timer.timeout.emit()
     wait_until(lambda: window.tasks.pending == 0)
     assert window.sessions.visit_count() == 0
 

@@ -69,7 +69,7 @@ def test_set_pin_gives_staff_access_without_a_restart(
     enter_pin(drive, PIN)
     assert drive.screen == "admin"
     # A later save from the staff panel keeps the PIN that set-pin wrote.
-    window.admin_panel.save({"kiosk": {"idle_timeout_s": 120}})
+    window.staff.admin_panel.save({"kiosk": {"idle_timeout_s": 120}})
     assert load_settings(settings_file).admin.pin_hash == stored
 
 
@@ -151,18 +151,18 @@ def test_wrong_pins_and_the_lockout_are_logged_and_survive_a_restart(
     # Restarted: the two failures still count, so three more lock the pad.
     again = make_window(lockdown=True)
     drive = VisitDriver(again)
-    assert again.pin_guard.failures == 2
+    assert again.staff.pin_guard.failures == 2
     tap_corner(drive)
     for _ in range(MAX_TRIES - 2):
         enter_pin(drive, "333333")
-    assert again.pin_guard.locked_for() > LOCKOUT_S - 5
+    assert again.staff.pin_guard.locked_for() > LOCKOUT_S - 5
     assert [action for action, _ in admin_actions(again)][-2:] == ["pin_wrong", "pin_locked"]
     again.exit_to_desktop()
 
     # Restarted during the lockout: still locked, even for the right PIN.
     third = make_window(lockdown=True)
     drive = VisitDriver(third)
-    assert third.pin_guard.locked_for() > LOCKOUT_S - 10
+    assert third.staff.pin_guard.locked_for() > LOCKOUT_S - 10
     tap_corner(drive)
     assert not drive.widget("admin.pin.ok").isEnabled()
     assert re.search(r"[45]:\d\d", drive.text("admin.pin.message"))

@@ -100,10 +100,10 @@ def test_every_staff_target_is_big_and_fits(
     drive = VisitDriver(window)
     fake_outbox(window, 12)
     tap_corner(drive, 5)
-    check_targets(window, window.pin_page, least, "PIN pad (set up)")
+    check_targets(window, window.staff.pin_page, least, "PIN pad (set up)")
     enter_pin(drive, PIN)
     enter_pin(drive, PIN)
-    panel = window.admin_panel
+    panel = window.staff.admin_panel
     for lang, large in (("zh_CN", False), ("en", False), ("en", True)):
         window.set_language(lang)
         if large != window.visit.large_text:
@@ -138,7 +138,7 @@ def test_every_staff_target_is_big_and_fits(
         gap = min(r.left() for r in beside) - global_rect(name).right()
         assert gap >= FIELD_GAP, f"{key}: {gap} px between the name and its field"
     drive.tap("admin.change_pin")
-    check_targets(window, window.pin_page, least, "PIN pad (change)")
+    check_targets(window, window.staff.pin_page, least, "PIN pad (change)")
 
 
 def idle_value(drive: VisitDriver) -> int:
@@ -253,7 +253,7 @@ def test_cancel_on_change_pin_returns_to_the_staff_panel(
     drive.tap("admin.pin.key.1")
     drive.tap_and_wait("admin.pin.cancel")
     assert drive.screen == "admin"
-    assert window.admin_panel.section == "settings"  # where staff were
+    assert window.staff.admin_panel.section == "settings"  # where staff were
     assert drive.widget("admin.settings.save").isVisible()
     assert tomllib.loads(settings_file.read_text("utf-8"))["admin"]["pin_hash"] == stored
     # The corner's PIN pad still cancels to the start screen.
