@@ -58,7 +58,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Mapping  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import PySide6  # noqa: E402
@@ -241,7 +241,8 @@ class StartRun:
     inside: dict[str, float]
     """The child's own breakdown, in ms from its first line."""
     ready_ms: float | None = None
-    """With WAIT_READY: when the kiosk window had taken the boot screen's place (ms from the first line)."""
+    """With WAIT_READY: when the kiosk window had taken the boot screen's place (ms from
+    the first line)."""
 
 
 def child_env(home: Path) -> dict[str, str]:
@@ -255,7 +256,7 @@ def child_env(home: Path) -> dict[str, str]:
     env["XDG_DATA_HOME"] = str(home / "data")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     production = load_settings(PRODUCTION_SETTINGS)
-    settings = production._replace(path=home / "settings.toml")
+    settings = replace(production, path=home / "settings.toml")
     save_settings(settings, {"storage": {"data_dir": str(home / "kiosk-data")}})
     env["KIOSK_SETTINGS"] = str(settings.path)
     return env

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
+from typing import Final
 
 PIN_LENGTH = 6
 _N, _R, _P = 2**14, 8, 1
@@ -40,3 +42,36 @@ def verify_pin(pin: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, expected)
+
+
+_PIN_HASH = re.compile(r"scrypt\$([0-9]{1,8})\$([0-9]{1,3})\$([0-9]{1,3})\$([^$]*)\$([^$]*)")
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+# OpenSSL's scrypt refuses to use more memory than this (hashlib's default maxmem).
+_SCRYPT_MAX_MEMORY: Final = 32 * 1024 * 1024
+
+
+def pin_hash_problem(value: str) -> str | None:
+    """Why a stored PIN hash could never verify a PIN (hash_pin's format), or None.
+
+    Checked without computing scrypt, so that the start stays fast.
+    """
+    match = _PIN_HASH.fullmatch(value)
+    if match is None:
+        return "not six $-separated fields"
+    n, r, p = (int(match.group(i)) for i in (1, 2, 3))
+    salt, digest = match.group(4), match.group(5)
+    if not (1024 <= n <= 2**20 and n & (n - 1) == 0):
+        return "N is not a power of 2 from 1024 to 1048576"
+    if not 1 <= r <= 32:
+        return "r is not 1–32"
+    if not 1 <= p <= 16:
+        return "p is not 1–16"
+    if 128 * r * (n + 2) + 128 * r * p > _SCRYPT_MAX_MEMORY:
+        return "N and r need more than 32 MB of memory"
+    for name, text, least in (("salt", salt, 8), ("hash", digest, 16)):
+        if not _BASE64.fullmatch(text):
+            return f"the {name} is not base64"
+        size = len(text) // 4 * 3 - text.count("=")
+        if not least <= size <= 64:
+            return f"the {name} is not {least}–64 bytes"
+    return None

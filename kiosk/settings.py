@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import re
-import stat
 import tomllib
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Final
 
 from kiosk.engine.errors import KioskError, shorten, show_value
 from kiosk.engine.resources import LANGS, default_resources_dir
 from kiosk.files import write_atomic
+from kiosk.logo_files import logo_problem
+from kiosk.pin import pin_hash_problem
 
 APP_NAME: Final = "branch-risk-kiosk"
 DEFAULTS_FILE: Final = "settings.default.toml"
@@ -62,8 +64,6 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202
 _HIDDEN_KEYS: Final = ("admin.pin_hash", "branch.sheet_key")
 
 MAX_SETTINGS_BYTES: Final = 1024 * 1024
-MAX_LOGO_BYTES: Final = 2 * 1024 * 1024
-MAX_LOGO_PIXELS: Final = 4000
 
 
 _SECTIONS: Final = ("branch", "kiosk", "printing", "storage", "admin")
@@ -77,7 +77,8 @@ class SettingsError(KioskError):
         super().__init__("; ".join(self.problems))
 
 
-class BranchSettings(NamedTuple):
+@dataclass(frozen=True)
+class BranchSettings:
     name: str
     code: str
     kiosk_no: int
@@ -88,34 +89,39 @@ class BranchSettings(NamedTuple):
 
     def __repr__(self) -> str:
         key = "(set)" if self.sheet_key else "(empty)"
-        return (
+        return (  # the key's value never: only whether one is set
             f"BranchSettings(name={self.name!r}, code={self.code!r}, "
             f"kiosk_no={self.kiosk_no!r}, logo={self.logo!r}, sheet_key={key})"
         )
 
 
-class KioskSettings(NamedTuple):
+@dataclass(frozen=True)
+class KioskSettings:
     language: str
     idle_timeout_s: int
     idle_countdown_s: int
     large_text: bool
 
 
-class PrintingSettings(NamedTuple):
+@dataclass(frozen=True)
+class PrintingSettings:
     printer: str
     on_failure: str
 
 
-class StorageSettings(NamedTuple):
+@dataclass(frozen=True)
+class StorageSettings:
     data_dir: str
     retention_days: int
 
 
-class AdminSettings(NamedTuple):
+@dataclass(frozen=True)
+class AdminSettings:
     pin_hash: str
 
 
-class Settings(NamedTuple):
+@dataclass(frozen=True)
+class Settings:
     branch: BranchSettings
     kiosk: KioskSettings
     printing: PrintingSettings
@@ -231,7 +237,7 @@ def validate(
                 merged[section][key] = value
     logo = merged["branch"]["logo"]
     if logo and not any(problem.startswith(f"{path}: branch.logo: ") for problem in problems):
-        problem = _logo_problem(Path(str(logo)).expanduser())
+        problem = logo_problem(Path(str(logo)).expanduser())
         if problem:
             bad("branch.logo", logo, problem)
     return problems, merged
@@ -283,121 +289,13 @@ def _check_text(section: str, key: str, value: str) -> str | None:
             why = f"no user {user}" if user else "no home folder is known"
             return f"cannot be expanded ({why}); expected {path_kind}"
     if (section, key) == ("admin", "pin_hash") and value:
-        flaw = _pin_hash_problem(value)
+        flaw = pin_hash_problem(value)
         if flaw:
             return (
                 f"is not accepted ({flaw}); expected empty or an "
                 '"scrypt$N$r$p$<salt>$<hash>" hash as the kiosk writes it'
             )
     return None
-
-
-_PIN_HASH = re.compile(r"scrypt\$([0-9]{1,8})\$([0-9]{1,3})\$([0-9]{1,3})\$([^$]*)\$([^$]*)")
-_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
-# OpenSSL's scrypt refuses to use more memory than this (hashlib's default maxmem).
-_SCRYPT_MAX_MEMORY: Final = 32 * 1024 * 1024
-
-
-def _pin_hash_problem(value: str) -> str | None:
-    """Why a stored PIN hash could never verify a PIN (kiosk.pin's format), or None.
-
-    Checked without computing scrypt, so that the start stays fast.
-    """
-    match = _PIN_HASH.fullmatch(value)
-    if match is None:
-        return "not six $-separated fields"
-    n, r, p = (int(match.group(i)) for i in (1, 2, 3))
-    salt, digest = match.group(4), match.group(5)
-    if not (1024 <= n <= 2**20 and n & (n - 1) == 0):
-        return "N is not a power of 2 from 1024 to 1048576"
-    if not 1 <= r <= 32:
-        return "r is not 1–32"
-    if not 1 <= p <= 16:
-        return "p is not 1–16"
-    if 128 * r * (n + 2) + 128 * r * p > _SCRYPT_MAX_MEMORY:
-        return "N and r need more than 32 MB of memory"
-    for name, text, least in (("salt", salt, 8), ("hash", digest, 16)):
-        if not _BASE64.fullmatch(text):
-            return f"the {name} is not base64"
-        size = len(text) // 4 * 3 - text.count("=")
-        if not least <= size <= 64:
-            return f"the {name} is not {least}–64 bytes"
-    return None
-
-
-def _logo_problem(path: Path) -> str | None:
-    """Why the logo file is too big for the sheet, or None (also when it cannot be read:
-    `kiosk check-config` says so, and the sheet goes without it).
-
-    Cheap enough for the start: the size from stat, the pixel size from the PNG header
-    or the SVG's width, height and viewBox.
-    """
-    try:
-        info = path.stat()
-    except (OSError, ValueError):
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return "is not a file; expected a PNG or SVG file"
-    if info.st_size > MAX_LOGO_BYTES:
-        return f"is {info.st_size:,} bytes; expected a logo of at most 2 MB"
-    is_png = path.suffix.lower() == ".png"
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(24 if is_png else MAX_LOGO_BYTES)
-    except OSError:
-        return None
-    if not is_png:
-        sizes = _svg_sizes(head)
-    elif head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
-        sizes = [(float(int.from_bytes(head[16:20])), float(int.from_bytes(head[20:24])))]
-    else:  # not a PNG: the sheet goes without it, and check-config says so
-        sizes = []
-    for width, height in sizes:
-        if width > MAX_LOGO_PIXELS or height > MAX_LOGO_PIXELS:
-            return (
-                f"is {width:.0f}×{height:.0f} pixels; "
-                f"expected a logo of at most {MAX_LOGO_PIXELS} pixels each way"
-            )
-    return None
-
-
-_SVG_ROOT = re.compile(rb"<svg\b([^>]*)>")
-_SVG_ATTRIBUTE = re.compile(rb"""(?:^|\s)(width|height|viewBox)\s*=\s*["']([^"']*)["']""")
-_SVG_LENGTH = re.compile(rb"\s*([-+0-9.eE]+)\s*(px|pt|pc|mm|cm|in|em|ex)?\s*")
-_CSS_PIXELS: Final = {
-    b"": 1.0,
-    b"px": 1.0,
-    b"pt": 96 / 72,
-    b"pc": 16.0,
-    b"mm": 96 / 25.4,
-    b"cm": 96 / 2.54,
-    b"in": 96.0,
-    b"em": 16.0,
-    b"ex": 8.0,
-}
-
-
-def _svg_sizes(svg: bytes) -> list[tuple[float, float]]:
-    """The root element's width × height and its viewBox's, in pixels (0 when unknown)."""
-    root = _SVG_ROOT.search(svg)
-    if root is None:
-        return []
-    attributes = {name.decode(): value for name, value in _SVG_ATTRIBUTE.findall(root.group(1))}
-
-    def pixels(text: bytes | None) -> float:
-        match = _SVG_LENGTH.fullmatch(text or b"")
-        if match is None:  # absent, a percentage or not a number
-            return 0.0
-        try:
-            return float(match.group(1)) * _CSS_PIXELS[match.group(2) or b""]
-        except ValueError:
-            return 0.0
-
-    sizes = [(pixels(attributes.get("width")), pixels(attributes.get("height")))]
-    box = attributes.get("viewBox", b"").replace(b",", b" ").split()
-    if len(box) == 4:
-        sizes.append((pixels(box[2]), pixels(box[3])))
-    return sizes
 
 
 def check_files(settings: Settings) -> list[str]:
@@ -432,7 +330,7 @@ def save_settings(settings: Settings, changes: Mapping[str, Mapping[str, object]
     through a temporary file and a rename. Raises OSError when it cannot be written.
     """
     path = settings.path if settings.path is not None else default_settings_path()
-    current = {name: getattr(settings, name)._asdict() for name in _SECTIONS}
+    current = {name: asdict(getattr(settings, name)) for name in _SECTIONS}
     for section, values in changes.items():
         current.setdefault(section, {}).update(values)
     problems, merged = validate(current, path)
@@ -473,7 +371,7 @@ REDACTED: Final = "(removed)"
 def redacted_text(settings: Settings) -> str:
     """The settings as a TOML file, written from the parsed values, with every secret
     replaced by "(removed)" (whatever TOML spelling the file used)."""
-    values = {name: dict(getattr(settings, name)._asdict()) for name in _SECTIONS}
+    values = {name: dict(asdict(getattr(settings, name))) for name in _SECTIONS}
     for section, key in SECRET_KEYS:
         if values[section][key]:
             values[section][key] = REDACTED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QWidget
@@ -33,7 +34,7 @@ def take_screenshots_aside(
     with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
         folder = Path(scratch)
         aside = save_settings(
-            settings._replace(path=folder / "settings.toml"),
+            replace(settings, path=folder / "settings.toml"),
             {"storage": {"data_dir": str(folder / "data")}},
         )
         window = main_window(aside.path)
@@ -101,8 +102,8 @@ def take_screenshots(window: QWidget, out: Path, lang: str, size: tuple[int, int
         shot("result")
         # A queue that does not exist: the screenshots never print, and show the failure.
         settings = window.settings  # type: ignore[attr-defined]
-        window.settings = settings._replace(  # type: ignore[attr-defined]
-            printing=settings.printing._replace(printer="no-such-printer")
+        window.settings = replace(  # type: ignore[attr-defined]
+            settings, printing=replace(settings.printing, printer="no-such-printer")
         )
         drive.tap_and_wait("result.print")
         shot("printing")

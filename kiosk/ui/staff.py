@@ -5,6 +5,7 @@ session records. The window shows the screens; this object decides who may reach
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -103,7 +104,7 @@ class StaffAccess(QObject):
         except SettingsError as exc:
             log.error("cannot read the staff PIN from the settings: %s", exc)
             return
-        self.window.settings = settings._replace(admin=admin)
+        self.window.settings = replace(settings, admin=admin)
         self.pin_guard.stored = admin.pin_hash
 
     def _pin_event(self, action: str, detail: str) -> None:

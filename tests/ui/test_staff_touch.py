@@ -9,6 +9,7 @@ import io
 import json
 import time
 import tomllib
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -269,7 +270,7 @@ def test_the_test_page_says_it_is_not_a_client_sheet(
     questionnaire: Questionnaire, lang: str
 ) -> None:
     settings = default_settings()
-    settings = settings._replace(kiosk=settings.kiosk._replace(language=lang))
+    settings = replace(settings, kiosk=replace(settings.kiosk, language=lang))
     reader = PdfReader(io.BytesIO(SheetService(settings, questionnaire).test_page().pdf))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
