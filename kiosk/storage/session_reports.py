@@ -35,9 +35,12 @@ CSV_COLUMNS = (
     "life_stage",
     "life_cycle",
     "segment",
+    "limited_by",
+    "checks",
     "outcome",
     "abandoned_at",
     "rating",
+    "sheet_code",
 )
 
 

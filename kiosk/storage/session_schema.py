@@ -95,6 +95,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE visits ADD COLUMN sheet_code TEXT;
     """,
+    # 4: the explanation kept with the visit (SPEC §15.3): the ids of the check rules that
+    # held (a JSON list) and `limited_by`; NULL for visits without a profile and before.
+    """
+    ALTER TABLE visits ADD COLUMN checks TEXT;
+    ALTER TABLE visits ADD COLUMN limited_by TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -72,6 +72,9 @@ class Purged:
 
 @dataclass(frozen=True)
 class VisitRecord:
+    """One ended visit. Its profile gives the scores, levels, allocation, segment and the
+    explanation's `checks` and `limited_by` (SPEC §15.3) kept with it."""
+
     started_at: datetime
     ended_at: datetime
     language: str
@@ -250,6 +253,8 @@ class SessionLog(SessionReports):
                 "life_stage": profile.life_stage,
                 "life_cycle": profile.life_cycle,
                 "segment": profile.segment.id if profile.segment else None,
+                "checks": json.dumps(list(profile.explanation.checks)),
+                "limited_by": profile.explanation.limited_by,
             }
         with self._transaction() as db:
             # A visit is dated by its start, but the clock is judged at its end (it was
