@@ -1,6 +1,7 @@
 """The staff panel's settings: the branch name on the on-screen keyboard, the printer and
 the language as big toggle buttons, the idle timeout with − and + beside its value, and
-the way to the PIN pad (a new PIN is set there at once, not saved with the rest)."""
+the way to the PIN pad (a new PIN is set there at once, not saved with the rest); and
+whether the sheet code is signed (a key is set, never shown)."""
 
 from __future__ import annotations
 
@@ -136,7 +137,13 @@ class SettingsSection(Section):
         self.pin_button = button("admin.change_pin", "quiet")
         self.pin_button.clicked.connect(self.change_pin.emit)
         form.addWidget(self.pin_button, 6, 1)
-        form.setRowStretch(7, 1)
+        # Whether the sheet code is signed (SPEC §16): the key itself is never shown; it
+        # is set as branch.sheet_key in the settings file.
+        # (Not a field: nothing to touch, so its name is not among field_names.)
+        self.sheet_code_name = self._row_name(form, 7)
+        self.sheet_code = label("", "", "admin.settings.sheet_code")
+        form.addWidget(self.sheet_code, 7, 1, Qt.AlignmentFlag.AlignVCenter)
+        form.setRowStretch(8, 1)
         # The keyboard takes the form's place while the branch name is typed.
         pages = QVBoxLayout(self)
         pages.setContentsMargins(0, 0, 0, 0)
@@ -163,11 +170,15 @@ class SettingsSection(Section):
     def _field_name(self, form: QGridLayout, key: str, row: int) -> None:
         """A field's name, left of it, as high as one button and centred on it (beside
         the first of a list of printers)."""
+        self.field_names[key] = self._row_name(form, row)
+
+    def _row_name(self, form: QGridLayout, row: int) -> QLabel:
+        """A row's name in the form's first column, as high as one button."""
         name = label("", "help")
         name.setProperty("field", "true")
         name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.field_names[key] = name
         form.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+        return name
 
     def refresh(self) -> None:
         settings = self.current()
@@ -178,6 +189,15 @@ class SettingsSection(Section):
         self.idle_seconds = settings.kiosk.idle_timeout_s
         self._show_idle()
         self._choose_language(settings.kiosk.language)
+        self._show_sheet_key()
+
+    def _show_sheet_key(self) -> None:
+        """Signed or unsigned: whether a key is set, never the key."""
+        _ = self.lang.gettext
+        if self.current().branch.sheet_key:
+            self.sheet_code.setText(_("Signed (a key is set)"))
+        else:
+            self.sheet_code.setText(_("Unsigned (no key is set)"))
 
     def _fill_printers(self, wanted: str) -> None:
         """One big button a printer: the system default, every queue, and the chosen one
@@ -280,6 +300,8 @@ class SettingsSection(Section):
             "pin": _("Staff PIN"),
         }
         set_texts(self.field_names, fields)
+        self.sheet_code_name.setText(_("Sheet code (QR)"))
+        self._show_sheet_key()
         if "" in self.printer_buttons:
             self.printer_buttons[""].setText(_("System default printer"))
         self.branch_edit.setText(_("Change…"))
