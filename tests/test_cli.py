@@ -13,13 +13,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from kiosk import __version__, cli
 from kiosk.commands import scoring
 from kiosk.engine import load_questionnaire, score
 from tests.conftest import WORKED_EXAMPLE
+from tests.engine.test_properties import answers as answers_objects
 from tests.helpers import LONGEST_EXPLANATION, SPEC_PROFILE, Run, run_kiosk, without_sha
 
 EXAMPLE_TEXT = WORKED_EXAMPLE.read_text("utf-8")
@@ -156,6 +159,19 @@ def test_score_and_batch_print_the_explanation_last() -> None:
     single = run_kiosk("score", "--answers", "-", stdin=json.dumps(LONGEST_EXPLANATION))
     assert json.loads(single.out) == profiles[1]
     assert list(json.loads(single.out))[-1] == "explanation"
+
+
+QUESTIONNAIRE = load_questionnaire()
+LINES = scoring.JsonLines()  # one for every example: its texts are shared between lines
+
+
+@settings(max_examples=300)
+@given(answers_objects())
+def test_a_batch_line_is_the_compact_json_of_the_profile(given_answers: dict[str, Any]) -> None:
+    profile = score(QUESTIONNAIRE, given_answers)
+    expected = scoring._COMPACT.encode(profile.to_json_dict()) + "\n"
+    assert LINES.line(profile) == expected
+    assert LINES.line(profile) == expected  # again, from the texts kept the first time
 
 
 def test_batch_reads_standard_input_and_skips_blank_lines() -> None:

@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,6 +16,13 @@ from kiosk import engine
 from kiosk.commands.answers import numbered_lines, open_binary, parse_json, read_text
 from kiosk.commands.common import EXIT_OK, InputError, fail, settings_for
 from kiosk.engine.errors import AnswerError
+from kiosk.engine.profile import (
+    allocation_json,
+    dimension_json,
+    explanation_json,
+    questionnaire_json,
+    segment_json,
+)
 from kiosk.files import write_atomic
 
 # Profiles are plain trees: no need to check for circular references.
@@ -38,10 +46,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 def _score_batch(questionnaire: engine.Questionnaire, source: str) -> int:
     label = "standard input" if source == "-" else source
     out = sys.stdout
-    # Every line starts with the same questionnaire object: encode it once.
-    ref = questionnaire.ref
-    head = _COMPACT.encode({"id": ref.id, "version": ref.version, "sha256": ref.sha256})
-    prefix = '{"questionnaire":' + head + ","
+    lines = JsonLines()
     stream = sys.stdin.buffer if source == "-" else open_binary(source, label)
     try:
         for number, line in numbered_lines(stream):
@@ -50,9 +55,7 @@ def _score_batch(questionnaire: engine.Questionnaire, source: str) -> int:
             except (AnswerError, InputError) as exc:
                 out.flush()
                 return fail(f"line {number}: {exc}")
-            data = profile.to_json_dict()
-            del data["questionnaire"]
-            out.write(prefix + _COMPACT.encode(data)[1:] + "\n")
+            out.write(lines.line(profile))
     except OSError as exc:
         raise InputError(f"{label}: cannot be read ({exc.strerror})") from None
     finally:
@@ -60,6 +63,52 @@ def _score_batch(questionnaire: engine.Questionnaire, source: str) -> int:
             stream.close()
     out.flush()
     return EXIT_OK
+
+
+class JsonLines:
+    """Profiles as JSON Lines: each line `_COMPACT.encode(profile.to_json_dict())` and "\n".
+
+    Encoding is most of the time a batch line takes, and most parts of a profile are one
+    of a few values: one questionnaire, 25 allocations, a few life stages, life cycles,
+    segments and explanations. Each such value is encoded once and its text reused; only
+    capacity and attitude, which differ from line to line, are encoded every time.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[str, object], str] = {}
+
+    def line(self, profile: engine.Profile) -> str:
+        scores = _COMPACT.encode(
+            {
+                "capacity": dimension_json(profile.capacity),
+                "attitude": dimension_json(profile.attitude),
+            }
+        )
+        return "".join(
+            (
+                self._part("{", "questionnaire", profile.questionnaire, questionnaire_json),
+                ",",
+                scores[1:-1],
+                self._part(",", "allocation", profile.allocation, allocation_json),
+                self._part(",", "life_stage", profile.life_stage, _as_is),
+                self._part(",", "life_cycle", profile.life_cycle, _as_is),
+                self._part(",", "segment", profile.segment, segment_json),
+                self._part(",", "explanation", profile.explanation, explanation_json),
+                "}\n",
+            )
+        )
+
+    def _part(self, before: str, key: str, value: Any, to_json: Callable[[Any], Any]) -> str:
+        """`before`, then `"key":` and the value's JSON, encoded once for each value."""
+        text = self._texts.get((key, value))
+        if text is None:
+            text = f'{before}"{key}":{_COMPACT.encode(to_json(value))}'
+            self._texts[(key, value)] = text
+        return text
+
+
+def _as_is(value: object) -> object:
+    return value
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -18,16 +18,7 @@ def explain(
     tables: Tables, answers: Mapping[str, object], capacity: Dimension, attitude: Dimension
 ) -> Explanation:
     """The explanation of a visit with these answers, capacity and attitude."""
-    ranks = {
-        "capacity": tables.level_rank[capacity.level],
-        "attitude": tables.level_rank[attitude.level],
-    }
-    if ranks["capacity"] < ranks["attitude"]:
-        limited_by = "capacity"
-    elif ranks["attitude"] < ranks["capacity"]:
-        limited_by = "attitude"
-    else:
-        limited_by = "balanced"
+    limited_by, ranks = tables.level_pairs[(capacity.level, attitude.level)]
     near_by_axis = tables.near_by_axis
     near = (
         near_by_axis.get(("capacity", capacity.score, attitude.level)),

@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 from typing import Final, Literal, Protocol, TypeVar
 
 SCORED_SECTIONS: Final = ("capacity", "attitude")
@@ -364,6 +365,25 @@ class Tables:
         """Level id → its rank, 0 for the lowest."""
         return {level.id: rank for rank, level in enumerate(self.levels)}
 
+    @cached_property
+    def level_pairs(self) -> Mapping[tuple[str, str], tuple[str, Mapping[str, int]]]:
+        """(capacity level, attitude level) → which limited the allocation (SPEC §15.1:
+        the axis with the lower level, or balanced) and the rank of each axis's level."""
+        pairs: dict[tuple[str, str], tuple[str, Mapping[str, int]]] = {}
+        for capacity, attitude in itertools.product(self.levels, repeat=2):
+            ranks = {
+                "capacity": self.level_rank[capacity.id],
+                "attitude": self.level_rank[attitude.id],
+            }
+            if ranks["capacity"] < ranks["attitude"]:
+                limited_by = "capacity"
+            elif ranks["attitude"] < ranks["capacity"]:
+                limited_by = "attitude"
+            else:
+                limited_by = "balanced"
+            pairs[(capacity.id, attitude.id)] = (limited_by, MappingProxyType(ranks))
+        return pairs
+
     def near_of(self, total: int) -> NearStep | None:
         """The neighbouring level a 0–100 score is near (SPEC §15.2), if any.
 
@@ -489,14 +509,23 @@ class Questionnaire:
         marital, children, employment = (
             self.question(key).option_ids for key in LIFE_CYCLE_QUESTIONS
         )
-        ages = range(self.question("age").minimum, self.question("age").maximum + 1)
+        first, last = self.question("age").minimum, self.question("age").maximum
+        # The rules give one stage from each age at which one of them starts or stops
+        # matching to the next: evaluate them there, not at every age.
+        edges = {first, last + 1}
+        for rule in self.tables.life_cycle_rules:
+            if rule.min_age is not None:
+                edges.add(rule.min_age)
+            if rule.max_age is not None:
+                edges.add(rule.max_age + 1)
+        starts = sorted(age for age in edges if first <= age <= last + 1)
         table: dict[tuple[object, object, object, int], str] = {}
         for combination in itertools.product(marital, children, employment):
             answers = dict(zip(LIFE_CYCLE_QUESTIONS, combination, strict=True))
-            for age in ages:
-                stage = self.tables.life_cycle_of(age, answers)
+            for start, end in itertools.pairwise(starts):
+                stage = self.tables.life_cycle_of(start, answers)
                 if stage is not None:
-                    table[(*combination, age)] = stage
+                    table.update({(*combination, age): stage for age in range(start, end)})
         return table
 
     @cached_property

@@ -57,33 +57,29 @@ class Profile:
     def to_json_dict(self) -> dict[str, Any]:
         """The profile as SPEC §10 prints it: exactly these keys, in this order."""
         return {
-            "questionnaire": {
-                "id": self.questionnaire.id,
-                "version": self.questionnaire.version,
-                "sha256": self.questionnaire.sha256,
-            },
-            "capacity": _dimension(self.capacity),
-            "attitude": _dimension(self.attitude),
-            "allocation": _allocation(self.allocation),
+            "questionnaire": questionnaire_json(self.questionnaire),
+            "capacity": dimension_json(self.capacity),
+            "attitude": dimension_json(self.attitude),
+            "allocation": allocation_json(self.allocation),
             "life_stage": self.life_stage,
             "life_cycle": self.life_cycle,
-            "segment": None
-            if self.segment is None
-            else {
-                "id": self.segment.id,
-                "capital": self.segment.capital,
-                "activity": self.segment.activity,
-                "key_client": self.segment.key_client,
-            },
-            "explanation": _explanation(self.explanation),
+            "segment": segment_json(self.segment),
+            "explanation": explanation_json(self.explanation),
         }
 
 
-def _dimension(dimension: Dimension) -> dict[str, Any]:
+# The JSON form of each part of a profile (SPEC §10), as to_json_dict() puts them together.
+
+
+def questionnaire_json(ref: QuestionnaireRef) -> dict[str, str]:
+    return {"id": ref.id, "version": ref.version, "sha256": ref.sha256}
+
+
+def dimension_json(dimension: Dimension) -> dict[str, Any]:
     return {"score": dimension.score, "level": dimension.level, "points": dict(dimension.points)}
 
 
-def _allocation(allocation: Allocation) -> dict[str, int]:
+def allocation_json(allocation: Allocation) -> dict[str, int]:
     return {
         "low_risk": allocation.low_risk,
         "medium_risk": allocation.medium_risk,
@@ -91,7 +87,18 @@ def _allocation(allocation: Allocation) -> dict[str, int]:
     }
 
 
-def _explanation(explanation: Explanation) -> dict[str, Any]:
+def segment_json(segment: Segment | None) -> dict[str, Any] | None:
+    if segment is None:
+        return None
+    return {
+        "id": segment.id,
+        "capital": segment.capital,
+        "activity": segment.activity,
+        "key_client": segment.key_client,
+    }
+
+
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
     return {
         "limited_by": explanation.limited_by,
         "near": [
@@ -101,7 +108,7 @@ def _explanation(explanation: Explanation) -> dict[str, Any]:
                 "boundary": near.boundary,
                 "points_away": near.points_away,
                 "level": near.level,
-                "allocation": _allocation(near.allocation),
+                "allocation": allocation_json(near.allocation),
             }
             for near in explanation.near
         ],

@@ -80,17 +80,17 @@ def score(questionnaire: Questionnaire, answers: object) -> Profile:
     age = given["age"]
     assert isinstance(age, int)
     return Profile(
-        questionnaire=questionnaire.ref,
-        capacity=capacity,
-        attitude=attitude,
-        allocation=tables.allocation_of[(attitude.level, capacity.level)],
-        life_stage=tables.life_stage_by_age[age],
-        life_cycle=questionnaire.life_cycle_lookup.get(
+        questionnaire.ref,
+        capacity,
+        attitude,
+        tables.allocation_of[(attitude.level, capacity.level)],
+        tables.life_stage_by_age[age],
+        questionnaire.life_cycle_lookup.get(
             (given.get("marital"), given.get("children"), given.get("employment"), age)
         ),
-        segment=tables.segment_by_answers.get((given.get("capital"), given.get("activity"))),
-        explanation=explain(tables, given, capacity, attitude),
-        answers=tuple(given.items()),
+        tables.segment_by_answers.get((given.get("capital"), given.get("activity"))),
+        explain(tables, given, capacity, attitude),
+        tuple(given.items()),
     )
 
 
