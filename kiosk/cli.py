@@ -22,6 +22,7 @@ from kiosk.commands import (
     InputError,
     UsageError,
     cmd_check_config,
+    cmd_counter,
     cmd_report,
     cmd_score,
     cmd_screenshots,
@@ -150,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the code (RP1:…), or - for one code a line from standard input (a USB scanner)",
     )
     verify_cmd.set_defaults(func=cmd_verify)
+
+    counter_cmd = commands.add_parser(
+        "counter",
+        parents=[common],
+        help="open the staff window for the branch counter (scan a sheet's QR)",
+        description=(
+            "Open the counter's staff window (SPEC §16): scan a sheet's QR code or type a "
+            "sheet number to see the whole profile, verified, and print the staff copy."
+        ),
+    )
+    counter_cmd.set_defaults(func=cmd_counter)
 
     pin_cmd = commands.add_parser(
         "set-pin",

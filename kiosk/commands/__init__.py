@@ -15,7 +15,7 @@ from kiosk.commands.common import (
 )
 from kiosk.commands.config import cmd_check_config, cmd_set_pin
 from kiosk.commands.scoring import cmd_report, cmd_score
-from kiosk.commands.screens import cmd_screenshots, cmd_start
+from kiosk.commands.screens import cmd_counter, cmd_screenshots, cmd_start
 from kiosk.commands.verify import cmd_verify
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "InputError",
     "UsageError",
     "cmd_check_config",
+    "cmd_counter",
     "cmd_report",
     "cmd_score",
     "cmd_screenshots",

@@ -1,6 +1,6 @@
-"""The commands that show screens: `kiosk` itself (the kiosk window) and `kiosk
-screenshots` (every screen of a sample visit as PNG, offscreen). Qt is imported only when
-one of them runs."""
+"""The commands that show screens: `kiosk` itself (the kiosk window), `kiosk counter`
+(the staff window at the branch counter) and `kiosk screenshots` (every screen of a
+sample visit as PNG, offscreen). Qt is imported only when one of them runs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kiosk.commands.common import EXIT_OK, InputError, UsageError, settings_for
 from kiosk.engine.errors import shorten
 
 
-def cmd_start(args: argparse.Namespace) -> int:
+def _need_display(what: str, where: str, command: str) -> None:
     if not (
         os.environ.get("QT_QPA_PLATFORM")
         or os.environ.get("DISPLAY")
@@ -21,13 +21,26 @@ def cmd_start(args: argparse.Namespace) -> int:
         or sys.platform in ("win32", "darwin")
     ):
         raise UsageError(
-            "kiosk: no display to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are unset); "
-            "run it on the kiosk's screen, or under a virtual one: xvfb-run kiosk"
+            f"kiosk: no display to show {what} on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            f"run it on {where}, or under a virtual one: xvfb-run {command}"
         )
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    _need_display("the kiosk", "the kiosk's screen", "kiosk")
     # A bad settings file is shown on the staff-facing error screen, not here.
     from kiosk.ui import run  # noqa: PLC0415 - Qt only for the commands that show screens
 
     return run(args)
+
+
+def cmd_counter(args: argparse.Namespace) -> int:
+    """`kiosk counter`: the staff window at the branch counter (SPEC §16), in a normal
+    window; a bad settings file is shown on the staff-facing error screen."""
+    _need_display("the counter", "the counter's screen", "kiosk counter")
+    from kiosk.ui import run_counter  # noqa: PLC0415 - Qt only for the commands that show screens
+
+    return run_counter(args)
 
 
 def cmd_screenshots(args: argparse.Namespace) -> int:

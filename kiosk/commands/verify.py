@@ -84,7 +84,8 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, str | SheetCodeError]]:
                 number,
                 SheetCodeError(
                     f"the code is {length:,} bytes long; "
-                    f"a sheet code has at most {MAX_CODE_CHARS} characters"
+                    f"a sheet code has at most {MAX_CODE_CHARS} characters",
+                    "too_long",
                 ),
             )
             continue

@@ -75,8 +75,32 @@ _TAG = re.compile(r"[A-Z2-7]{16}")
 Signature = Literal["valid", "unsigned"]
 
 
+Refusal = Literal[
+    "not_text",
+    "too_long",
+    "character",
+    "empty",
+    "prefix",
+    "fields",
+    "tag_format",
+    "no_key",
+    "unsigned",
+    "tag",
+    "sheet_number",
+    "version",
+    "answers",
+]
+"""Why a code is refused, for words of one's own (the counter's): the message says it in
+English for a command line and a log."""
+
+
 class SheetCodeError(KioskError):
-    """A code that is refused; the message names the field, the value and what is accepted."""
+    """A code that is refused; the message names the field, the value and what is accepted,
+    `reason` which check refused it."""
+
+    def __init__(self, message: str, reason: Refusal) -> None:
+        super().__init__(message)
+        self.reason: Refusal = reason
 
 
 @dataclass(frozen=True)
@@ -162,35 +186,40 @@ def decode(
     problem: too long, a character outside a sheet code, a malformed field, a tag that
     does not match, a questionnaire version this installation does not have."""
     if not isinstance(code, str):
-        raise SheetCodeError("the code is not text; expected a sheet code RP1:…")
+        raise SheetCodeError("the code is not text; expected a sheet code RP1:…", "not_text")
     if len(code) > MAX_CODE_CHARS:
         raise SheetCodeError(
-            f"the code is {len(code)} characters long; a sheet code has at most {MAX_CODE_CHARS}"
+            f"the code is {len(code)} characters long; a sheet code has at most {MAX_CODE_CHARS}",
+            "too_long",
         )
     if not code:
-        raise SheetCodeError("the code is empty; expected a sheet code RP1:…")
+        raise SheetCodeError("the code is empty; expected a sheet code RP1:…", "empty")
     if not _ALPHANUMERIC.fullmatch(code):
         position, char = next((i, c) for i, c in enumerate(code, 1) if c not in QR_ALPHANUMERIC)
         raise SheetCodeError(
             f"the code has a character that no sheet code has (U+{ord(char):04X} at "
-            f"position {position}); expected 0-9, A-Z, space and $%*+-./:"
+            f"position {position}); expected 0-9, A-Z, space and $%*+-./:",
+            "character",
         )
     parts = code.split(SEPARATOR)
     if parts[0] != PREFIX:
         raise SheetCodeError(
-            f"the code starts with {shorten(parts[0], 20)!r}; expected a sheet code RP1:…"
+            f"the code starts with {shorten(parts[0], 20)!r}; expected a sheet code RP1:…",
+            "prefix",
         )
     if len(parts) != 5:
         raise SheetCodeError(
             f"the code has {len(parts)} fields separated by ':'; "
-            "expected 5: RP1:<sheet number>:<questionnaire version>:<answers>:<tag>"
+            "expected 5: RP1:<sheet number>:<questionnaire version>:<answers>:<tag>",
+            "fields",
         )
     _, sheet, version, answers_text, given_tag = parts
     signature = _verified(code[: code.rindex(SEPARATOR)], given_tag, key)
     if not _SHEET_NUMBER.fullmatch(sheet):
         raise SheetCodeError(
             f"sheet number: {shorten(sheet, 40)!r} is not a sheet number; "
-            "expected <branch code>-<YYYYMMDD>-<NNNN>"
+            "expected <branch code>-<YYYYMMDD>-<NNNN>",
+            "sheet_number",
         )
     questionnaire = _questionnaire(questionnaires, version)
     return DecodedSheet(sheet, questionnaire, _answers(questionnaire, answers_text), signature)
@@ -200,23 +229,27 @@ def _verified(body: str, given: str, key: bytes | None) -> Signature:
     if given != UNSIGNED and not _TAG.fullmatch(given):
         raise SheetCodeError(
             f"tag: {shorten(given, 20)!r} is not a tag; "
-            f"expected {TAG_CHARS} base32 characters (A-Z, 2-7) or - (unsigned)"
+            f"expected {TAG_CHARS} base32 characters (A-Z, 2-7) or - (unsigned)",
+            "tag_format",
         )
     if key is None:
         if given != UNSIGNED:
             raise SheetCodeError(
                 "tag: the code is signed, but no [branch] sheet_key is set to check it; "
-                "set the bank's sheet key in the settings"
+                "set the bank's sheet key in the settings",
+                "no_key",
             )
         return "unsigned"
     if given == UNSIGNED:
         raise SheetCodeError(
             "tag: the code is unsigned, but this installation signs its sheets "
-            "([branch] sheet_key is set); refused"
+            "([branch] sheet_key is set); refused",
+            "unsigned",
         )
     if not hmac.compare_digest(tag(body, _checked_key(key)), given):
         raise SheetCodeError(
-            "tag: does not match; the code was changed, or signed with another key"
+            "tag: does not match; the code was changed, or signed with another key",
+            "tag",
         )
     return "valid"
 
@@ -229,11 +262,14 @@ def _questionnaire(
         if questionnaire.version == version:
             return questionnaire
     if not version:
-        raise SheetCodeError("questionnaire version: is empty; expected a version, e.g. 1.0.0")
+        raise SheetCodeError(
+            "questionnaire version: is empty; expected a version, e.g. 1.0.0", "version"
+        )
     have = ", ".join(q.version for q in known) or "none"
     raise SheetCodeError(
         f"questionnaire version: the code is for version {shorten(version, 40)}; "
-        f"this installation has version {have}"
+        f"this installation has version {have}",
+        "version",
     )
 
 
@@ -242,7 +278,8 @@ def _answers(questionnaire: Questionnaire, text: str) -> dict[str, Answer]:
     if len(fields) != len(ANSWER_FIELDS):
         raise SheetCodeError(
             f"answers: {len(fields)} fields; expected {len(ANSWER_FIELDS)} separated by '.' "
-            f"({' '.join(ANSWER_FIELDS)})"
+            f"({' '.join(ANSWER_FIELDS)})",
+            "answers",
         )
     answers: dict[str, Answer] = {}
     for position, (qid, field) in enumerate(zip(ANSWER_FIELDS, fields, strict=True), 1):
@@ -252,25 +289,29 @@ def _answers(questionnaire: Questionnaire, text: str) -> dict[str, Answer]:
             raise SheetCodeError(
                 f"{where}: {shorten(field, 20)!r} is not a number of 1–3 digits without "
                 f"leading zeros; "
-                f"expected {_accepted(question)}"
+                f"expected {_accepted(question)}",
+                "answers",
             )
         value = int(field)
         if value == NOT_ANSWERED and question.kind == "choice":
             if question.required:
                 raise SheetCodeError(
                     f"{where}: 0 (not answered) for a required question; "
-                    f"expected {_accepted(question)}"
+                    f"expected {_accepted(question)}",
+                    "answers",
                 )
             continue
         if question.kind == "number":
             if not question.minimum <= value <= question.maximum:
                 raise SheetCodeError(
-                    f"{where}: {value} is out of range; expected {_accepted(question)}"
+                    f"{where}: {value} is out of range; expected {_accepted(question)}",
+                    "answers",
                 )
             answers[qid] = value
         elif value > len(question.options):
             raise SheetCodeError(
-                f"{where}: {value} is not an option; expected {_accepted(question)}"
+                f"{where}: {value} is not an option; expected {_accepted(question)}",
+                "answers",
             )
         else:
             answers[qid] = question.options[value - 1].id

@@ -50,6 +50,17 @@ def main_window(settings_path: Path | None = None, *, lockdown: bool = False) ->
     return build_window(settings, lockdown=lockdown)
 
 
+def counter_window(settings_path: Path | None = None) -> QWidget:
+    """The counter's staff window (SPEC §16, `kiosk counter`), not shown (a QApplication
+    must exist), or the staff-facing error window when its settings or data cannot be used."""
+    settings = _settings(settings_path)
+    if isinstance(settings, StartupErrorWindow):
+        return settings
+    from kiosk.ui.counter import build_counter  # noqa: PLC0415 - only the counter needs it
+
+    return build_counter(settings)
+
+
 def open_window(
     settings_path: Path | None = None,
     *,
@@ -109,10 +120,32 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+def run_counter(args: argparse.Namespace) -> int:
+    """`kiosk counter`: show the counter's window (not locked down) until it is closed."""
+    app = ensure_app()
+    settings = _settings(getattr(args, "settings", None))
+    if isinstance(settings, StartupErrorWindow):
+        setup_logging(default_settings().data_path)
+        window: QWidget = settings
+    else:
+        setup_logging(settings.data_path)
+        from kiosk.ui.counter import build_counter  # noqa: PLC0415
+
+        window = build_counter(settings)
+    window.show()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: app.exit(0))
+    ticker = QTimer()  # Python sees SIGTERM only between Qt events
+    ticker.start(500)
+    ticker.timeout.connect(lambda: None)
+    status = app.exec()
+    window.close()
+    return status
+
+
 def _recover(boot: BootWindow) -> None:
     kiosk = boot.kiosk_window()
     if kiosk is not None:
         kiosk.recover()
 
 
-__all__ = ["BootWindow", "main_window", "open_window", "run"]
+__all__ = ["BootWindow", "counter_window", "main_window", "open_window", "run", "run_counter"]
