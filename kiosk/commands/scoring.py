@@ -8,7 +8,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +18,6 @@ from kiosk.commands.common import EXIT_OK, InputError, fail, settings_for
 from kiosk.engine.errors import AnswerError
 from kiosk.engine.profile import (
     allocation_json,
-    dimension_json,
     explanation_json,
     questionnaire_json,
     segment_json,
@@ -66,49 +65,67 @@ def _score_batch(questionnaire: engine.Questionnaire, source: str) -> int:
 
 
 class JsonLines:
-    """Profiles as JSON Lines: each line `_COMPACT.encode(profile.to_json_dict())` and "\n".
+    """Profiles as JSON Lines: each line exactly `_COMPACT.encode(profile.to_json_dict())`
+    and "\n", put together from texts encoded once.
 
-    Encoding is most of the time a batch line takes, and most parts of a profile are one
-    of a few values: one questionnaire, 25 allocations, a few life stages, life cycles,
-    segments and explanations. Each such value is encoded once and its text reused; only
-    capacity and attitude, which differ from line to line, are encoded every time.
+    Encoding is most of the time a batch line takes, and a profile is made of few
+    different values: one questionnaire, 25 allocations, a few life stages, life cycles,
+    segments and explanations, five levels, and the points of each answer. Each is
+    encoded the first time it comes, and its text used again; only the two scores are
+    written every time.
     """
 
     def __init__(self) -> None:
-        self._texts: dict[tuple[str, object], str] = {}
+        def json_of(to_json: Callable[[Any], object]) -> _Encoded:
+            return _Encoded(lambda value: _COMPACT.encode(to_json(value)))
+
+        self._questionnaires = json_of(questionnaire_json)
+        self._allocations = json_of(allocation_json)
+        self._segments = json_of(segment_json)
+        self._explanations = json_of(explanation_json)
+        self._values = _Encoded(_COMPACT.encode)
+        self._points = _Encoded(lambda pair: f"{_COMPACT.encode(pair[0])}:{pair[1]}")
 
     def line(self, profile: engine.Profile) -> str:
-        scores = _COMPACT.encode(
-            {
-                "capacity": dimension_json(profile.capacity),
-                "attitude": dimension_json(profile.attitude),
-            }
-        )
         return "".join(
             (
-                self._part("{", "questionnaire", profile.questionnaire, questionnaire_json),
-                ",",
-                scores[1:-1],
-                self._part(",", "allocation", profile.allocation, allocation_json),
-                self._part(",", "life_stage", profile.life_stage, _as_is),
-                self._part(",", "life_cycle", profile.life_cycle, _as_is),
-                self._part(",", "segment", profile.segment, segment_json),
-                self._part(",", "explanation", profile.explanation, explanation_json),
+                '{"questionnaire":',
+                self._questionnaires[profile.questionnaire],
+                ',"capacity":',
+                self._dimension(profile.capacity),
+                ',"attitude":',
+                self._dimension(profile.attitude),
+                ',"allocation":',
+                self._allocations[profile.allocation],
+                ',"life_stage":',
+                self._values[profile.life_stage],
+                ',"life_cycle":',
+                self._values[profile.life_cycle],
+                ',"segment":',
+                self._segments[profile.segment],
+                ',"explanation":',
+                self._explanations[profile.explanation],
                 "}\n",
             )
         )
 
-    def _part(self, before: str, key: str, value: Any, to_json: Callable[[Any], Any]) -> str:
-        """`before`, then `"key":` and the value's JSON, encoded once for each value."""
-        text = self._texts.get((key, value))
-        if text is None:
-            text = f'{before}"{key}":{_COMPACT.encode(to_json(value))}'
-            self._texts[(key, value)] = text
+    def _dimension(self, dimension: engine.Dimension) -> str:
+        """_COMPACT.encode(dimension_json(dimension))."""
+        level = self._values[dimension.level]
+        points = ",".join(map(self._points.__getitem__, dimension.points))
+        return f'{{"score":{dimension.score},"level":{level},"points":{{{points}}}}}'
+
+
+class _Encoded(dict[Hashable, str]):
+    """value → its JSON text, made by `encode` the first time the value is looked up."""
+
+    def __init__(self, encode: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._encode = encode
+
+    def __missing__(self, value: Hashable) -> str:
+        text = self[value] = self._encode(value)
         return text
-
-
-def _as_is(value: object) -> object:
-    return value
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -25,9 +25,5 @@ def explain(
         near_by_axis.get(("attitude", attitude.score, capacity.level)),
     )
     checks = [rule.id for rule in tables.checks if rule.holds(answers, ranks)]
-    return Explanation(
-        limited_by=limited_by,
-        near=tuple(filter(None, near)),
-        checks=tuple(checks),
-        lowest_category=answers.get(LOSS_QUESTION) == 0,
-    )
+    lowest_category = answers.get(LOSS_QUESTION) == 0
+    return Explanation(limited_by, tuple(filter(None, near)), tuple(checks), lowest_category)
