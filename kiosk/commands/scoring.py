@@ -71,8 +71,8 @@ class JsonLines:
     Encoding is most of the time a batch line takes, and a profile is made of few
     different values: one questionnaire, 25 allocations, a few life stages, life cycles,
     segments and explanations, five levels, and the points of each answer. Each is
-    encoded the first time it comes, and its text used again; only the two scores are
-    written every time.
+    encoded the first time it comes, and its text used again (a few thousand texts at
+    most); only the two scores are written every time.
     """
 
     def __init__(self) -> None:

@@ -33,6 +33,7 @@ from kiosk.engine.model import (
     Question,
     Text,
 )
+from kiosk.engine.resources import LANGS
 from kiosk.engine.validation import Checker, join_ids
 
 SUBJECTS = ("question", "level", "level_gap")
@@ -65,8 +66,8 @@ def explanation_texts(
     axes = _texts(check, table, "axes", path, SCORED_SECTIONS)
     near = _texts(check, table, "near", path, NEAR_DIRECTIONS)
     for direction, text in near.items():
-        for lang in ("zh_CN", "en"):
-            _check_template(check, f"{path}.near.{direction}.{lang}", getattr(text, lang))
+        for lang in LANGS:
+            _check_template(check, f"{path}.near.{direction}.{lang}", text.get(lang))
     return near_within, ExplanationTexts(
         limited_by=limited_by,
         axes=axes,

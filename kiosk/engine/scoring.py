@@ -1,4 +1,5 @@
-"""Points, levels, allocation, life stage, family life cycle and segment (SPEC §3–§10).
+"""Points, levels, allocation, life stage, family life cycle, segment (SPEC §3–§10) and
+the explanation (§15, `kiosk.engine.explaining`).
 
 The rules themselves live in the data and in `Tables`; scoring walks the questions once
 and looks every result up, so a batch of profiles costs a few microseconds each.
