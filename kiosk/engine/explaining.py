@@ -25,5 +25,12 @@ def explain(
         near_by_axis.get(("attitude", attitude.score, capacity.level)),
     )
     checks = [rule.id for rule in tables.checks if rule.holds(answers, ranks)]
-    lowest_category = answers.get(LOSS_QUESTION) == 0
-    return Explanation(limited_by, tuple(filter(None, near)), tuple(checks), lowest_category)
+    return Explanation(
+        limited_by, tuple(filter(None, near)), tuple(checks), lowest_category(answers)
+    )
+
+
+def lowest_category(answers: Mapping[str, object]) -> bool:
+    """The answers put the client in the lowest category (SPEC §15.4): no loss at all is
+    acceptable. The loss question's warning shows while its answer would."""
+    return answers.get(LOSS_QUESTION) == 0

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.engine import Dimension, load_questionnaire, score
-from kiosk.engine.explaining import explain
+from kiosk.engine.explaining import explain, lowest_category
 from kiosk.engine.explanation_data import can_hold
 from tests.engine.test_properties import answers
 from tests.helpers import SPEC_PROFILE, answers_for
@@ -371,3 +371,8 @@ def _near(cap: int, att: int) -> tuple[Any, ...]:
 @given(st.integers(0, 100))
 def test_near_by_score_is_near_of(total: int) -> None:
     assert TABLES.near_by_score[total] == TABLES.near_of(total)
+
+
+@pytest.mark.parametrize(("pct", "lowest"), [(0, True), (1, False), (None, False)])
+def test_the_loss_questions_warning_follows_lowest_category(pct: int | None, lowest: bool) -> None:
+    assert lowest_category({"loss_tolerance_pct": pct}) is lowest
