@@ -31,6 +31,7 @@ from kiosk.commands import (
     cmd_verify,
     fail,
 )
+from kiosk.commands.segment import cmd_segment
 from kiosk.engine.errors import AnswerError, DataError, KioskError
 from kiosk.engine.resources import LANGS
 from kiosk.settings import SettingsError, default_settings, load_settings
@@ -162,6 +163,50 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     counter_cmd.set_defaults(func=cmd_counter)
+
+    segment_cmd = commands.add_parser(
+        "segment",
+        parents=[common],
+        help="segment a branch's client list (CSV or XLSX) by capital and turnover",
+        description=(
+            "Read a client list (CSV in UTF-8 or GB18030/GBK, or XLSX) with the columns "
+            "client_ref, capital_cny, turnover (or 客户编号, 资产(元), 年周转率) and write the "
+            "same rows with segment, key_client, service_level and services added (SPEC §17)."
+        ),
+    )
+    segment_cmd.add_argument(
+        "--in",
+        dest="in_file",
+        metavar="FILE",
+        required=True,
+        type=Path,
+        help="the client list (.csv or .xlsx)",
+    )
+    segment_cmd.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        type=Path,
+        help="where to write the segmented list (CSV in UTF-8 with BOM for CSV, XLSX for XLSX)",
+    )
+    segment_cmd.add_argument(
+        "--summary",
+        metavar="FILE.pdf",
+        type=Path,
+        help="also write a one-page summary (the 3 x 3 table and the service plan)",
+    )
+    segment_cmd.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="the language of the service names and the summary (default: settings)",
+    )
+    segment_cmd.add_argument(
+        "--skip-bad",
+        metavar="REJECTS",
+        type=Path,
+        help="write bad rows, with their reason, to this file and go on (default: stop)",
+    )
+    segment_cmd.set_defaults(func=cmd_segment)
 
     pin_cmd = commands.add_parser(
         "set-pin",

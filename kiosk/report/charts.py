@@ -1,6 +1,6 @@
-"""The sheet's drawings: a five-band gauge and the allocation donut.
+"""The sheet's drawings: a five-band gauge, the allocation donut and its bar.
 
-Both read in black and white: the bands and the slices differ in lightness, and every
+All read in black and white: the bands and the slices differ in lightness, and every
 part carries its own label, so colour is never the only cue.
 """
 
@@ -134,4 +134,34 @@ def donut(size: float, shares: Sequence[tuple[str, int]], font: str) -> Drawing:
         chart.slices[index].fillColor = fill
         chart.slices[index].fontColor = _text_on(fill)
     drawing.add(chart)
+    return drawing
+
+
+def share_bar(width: float, height: float, shares: Sequence[int], font: str) -> Drawing:
+    """An allocation as one stacked bar, low risk first, in the donut's colours; each
+    segment labelled with its share (0% segments left out, as in the donut)."""
+    drawing = drawing_in(font, width, height)
+    x = 0.0
+    for index, share in enumerate(shares):
+        if share <= 0:
+            continue
+        w = width * share / 100
+        fill = CLASS_FILLS[index % len(CLASS_FILLS)]
+        drawing.add(box(x, 0, w, height, fill=fill, stroke=colors.white, line=1))
+        label = f"{share}%"
+        size = min(8.0, height - 2)
+        while size > 5 and stringWidth(label, font, size) > w - 1.5:
+            size -= 0.5
+        drawing.add(
+            String(
+                x + w / 2,
+                (height - size * 0.7) / 2,
+                label,
+                fontName=font,
+                fontSize=size,
+                fillColor=_text_on(fill),
+                textAnchor="middle",
+            )
+        )
+        x += w
     return drawing

@@ -1,9 +1,10 @@
-"""The client's page of the sheet (SPEC §11): levels, allocation, answers and points,
-life stage, services, and the footer with its QR code."""
+"""The client's page of the sheet (SPEC §11): levels, allocation and its explanation,
+answers and points, life stage, services, and the footer with its QR code."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -21,9 +22,10 @@ from kiosk.engine import sheet_code
 from kiosk.engine.model import Question, Service
 from kiosk.report.charts import CLASS_FILLS, INK, box, donut, drawing_in, gauge
 from kiosk.report.document import CONTENT_WIDTH
+from kiosk.report.explanation import explanation_block, limited_by
 from kiosk.report.logo import LOGO_SIZE, load_logo
 from kiosk.report.parts import ACCENT, PANEL, RULE, SheetParts, escape_markup
-from kiosk.wording import answer
+from kiosk.wording import Explained, answer, explanation_lines
 
 QR_SYMBOL = 25.4 * mm
 """The QR symbol's width without its quiet zone: a counter's scanner reads it at
@@ -42,6 +44,11 @@ def _qr_version(payload: str) -> int:
 
 class ClientPage(SheetParts):
     """The page handed to the client, as flowables (fitted to one A4 page by build_sheet)."""
+
+    @cached_property
+    def explained(self) -> Explained:
+        """The explanation (SPEC §15) in the words the result screen uses too."""
+        return explanation_lines(self.tables, self.profile, self.lang)
 
     def answer_text(self, question: Question, value: int | str) -> str:
         return answer(question, value, self.lang)  # the same words as the review screen
@@ -63,12 +70,14 @@ class ClientPage(SheetParts):
     def flowables(self) -> list[Flowable]:
         """The page above its footer: build_sheet shrinks these to fit, and sets the
         footer (footer_block) below them at its own size, so that the QR keeps its size."""
+        explanation = explanation_block(self, self.explained)
         return [
             self.title_block(),
             HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=4, spaceAfter=6),
             self.levels_block(),
             self.section(self._("Suggested asset allocation")),
             self.allocation_block(),
+            *([] if explanation is None else [explanation]),
             self.section(self._("Your answers and their points")),
             self.answers_table(),
             *self.other_answers(),
@@ -197,7 +206,7 @@ class ClientPage(SheetParts):
         labels = [self.t(c.name) for c in self.tables.risk_classes]
         chart = donut(120, list(zip(labels, shares, strict=True)), self.font)
         return self.table(
-            [[chart, legend]],
+            [[chart, [legend, limited_by(self, self.explained)]]],
             colWidths=[140, CONTENT_WIDTH - 140],
             style=[
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

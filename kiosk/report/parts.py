@@ -74,9 +74,18 @@ class SheetParts:
         return table
 
     def p(
-        self, text: str, style: ParagraphStyle | None = None, *, escape: bool = True
+        self,
+        text: str,
+        style: ParagraphStyle | None = None,
+        *,
+        escape: bool = True,
+        bullet: str | None = None,
     ) -> Paragraph:
-        return Paragraph(escape_markup(text) if escape else text, style or self.body)
+        """A paragraph of `text` (taken literally unless `escape` is False), with `bullet`
+        before its first line (the style's bulletFontName must be the sheet's font)."""
+        return Paragraph(
+            escape_markup(text) if escape else text, style or self.body, bulletText=bullet
+        )
 
     def t(self, text: object) -> str:
         """A data text in the sheet's language."""

@@ -1,5 +1,5 @@
-"""The staff copy (SPEC §11): the sheet's second page, with the client's segment and the
-service strategy, for branch staff only."""
+"""The staff copy (SPEC §11): the sheet's second page, with the client's segment, the
+service strategy and the explanation's ids (SPEC §15), for branch staff only."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from kiosk.report.document import CONTENT_WIDTH
 from kiosk.report.parts import ACCENT, RULE, SheetParts
+from kiosk.wording import explanation_lines
 
 
 class StaffPage(SheetParts):
@@ -18,7 +19,7 @@ class StaffPage(SheetParts):
         profile = self.profile
         capacity = self.t(self.tables.level(profile.capacity.level).capacity)
         attitude = self.t(self.tables.level(profile.attitude.level).attitude)
-        rows: list[list[object]] = [
+        rows: list[list[str | list[str]]] = [
             [_("Sheet no."), self.header.sheet_number],
             [_("Risk capacity"), f"{profile.capacity.score} · {capacity}"],
             [_("Risk attitude"), f"{profile.attitude.score} · {attitude}"],
@@ -32,6 +33,7 @@ class StaffPage(SheetParts):
                 ),
             ],
         ]
+        rows += self.explanation_rows()
         segment = profile.segment
         if segment is None:
             rows.append([_("Client segment"), _("Not answered")])
@@ -63,7 +65,7 @@ class StaffPage(SheetParts):
                 ],
             ]
         table = self.table(
-            [[self.p(str(k), self.small), self.p(str(v), self.body)] for k, v in rows],
+            [[self.p(str(k), self.small), self.cell_of(v)] for k, v in rows],
             colWidths=[110, CONTENT_WIDTH - 110],
             style=[
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -79,3 +81,21 @@ class StaffPage(SheetParts):
             HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=4, spaceAfter=8),
             table,
         ]
+
+    def explanation_rows(self) -> list[list[str | list[str]]]:
+        """The explanation (SPEC §15) with its ids, for the counter: which axis limited the
+        allocation, the checks that hold, the lowest category; worded as on the client page."""
+        _ = self._
+        explanation = self.profile.explanation
+        words = explanation_lines(self.tables, self.profile, self.lang)
+        checks = [f"{check.id} — {check.text}" for check in words.checks]
+        return [
+            [_("Limited by"), f"{explanation.limited_by} — {words.limited_by}"],
+            [_("Answers worth discussing"), checks or _("None")],
+            [_("Lowest risk category"), words.lowest_category or _("No")],
+        ]
+
+    def cell_of(self, value: str | list[str]) -> list[Flowable]:
+        """A value's paragraphs: one, or one a line."""
+        lines = [value] if isinstance(value, str) else value
+        return [self.p(line, self.body) for line in lines]

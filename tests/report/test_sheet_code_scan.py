@@ -21,7 +21,7 @@ import pytest
 from kiosk.engine import Questionnaire
 from kiosk.engine.sheet_code import QR_ALPHANUMERIC, SheetCodeError, decode, key_from_hex
 from tests.conftest import WORKED_EXAMPLE
-from tests.helpers import run_kiosk
+from tests.helpers import LONGEST_EXPLANATION, run_kiosk
 
 pytestmark = [
     pytest.mark.skipif(
@@ -224,18 +224,39 @@ def runs(indices: list[int], gap: int) -> list[tuple[int, int]]:
     return found
 
 
+def longest_run(indices: list[int]) -> int:
+    """The length of the longest run of consecutive indices."""
+    return max((last - first + 1 for first, last in runs(indices, gap=0)), default=0)
+
+
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-def test_the_qr_is_at_least_2_5_cm_with_its_quiet_zone(tmp_path: Path, lang: str) -> None:
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(EXAMPLE, id="worked_example"),
+        # The fullest page: the longest explanation, a family life cycle and a segment.
+        pytest.param(
+            {**LONGEST_EXPLANATION, **{key: EXAMPLE[key] for key in OPTIONAL}}, id="longest"
+        ),
+    ],
+)
+def test_the_qr_is_at_least_2_5_cm_with_its_quiet_zone(
+    tmp_path: Path, answers: dict[str, Any], lang: str
+) -> None:
     settings = settings_file(tmp_path, KEY)
-    report(settings, EXAMPLE, tmp_path / "sheet.pdf", "--lang", lang)
+    report(settings, answers, tmp_path / "sheet.pdf", "--lang", lang)
     width, height, pixels = grey(render(tmp_path / "sheet.pdf", "-gray"))
 
     def dark(x: int, y: int) -> bool:
         return pixels[y * width + x] < 128
 
-    # The QR is the page's lowest block at the left: the lowest run of dark rows there.
-    left = range(int(width * 0.26))  # the notice box starts at about 0.27
-    rows = [y for y in range(height // 2, height) if any(dark(x, y) for x in left)]
+    # The QR is the page's lowest block left of the notice box (whose left edge is the
+    # first long upright line in the lower half; how far from the page's edge both are
+    # depends on how much the page was shrunk to fit): the lowest run of dark rows there.
+    lower = range(height // 2, height)
+    edge = next(x for x in range(width) if longest_run([y for y in lower if dark(x, y)]) > 100)
+    left = range(edge - 2)
+    rows = [y for y in lower if any(dark(x, y) for x in left)]
     top, bottom = runs(rows, gap=8)[-1]
     columns = [x for x in left if any(dark(x, y) for y in range(top, bottom + 1))]
     [(first, last)] = runs(columns, gap=8)
