@@ -7,6 +7,10 @@ queue."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -28,6 +32,7 @@ from kiosk.ui.counter import CounterWindow
 from kiosk.ui.driver import wait_until
 from kiosk.wording import explanation_lines
 from tests.conftest import WORKED_EXAMPLE
+from tests.helpers import run_kiosk
 from tests.helpers.cups import printed_file
 
 EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
@@ -261,3 +266,39 @@ def test_a_staff_copy_that_cannot_print_is_saved(
     message = text(counter, "counter.print.message")
     assert message.startswith("未打印：")
     assert message.endswith(f"已保存为 {saved}。")
+
+
+# ---------------------------------------------------------------------- kiosk counter
+
+
+def test_kiosk_counter_without_a_display_says_how() -> None:
+    run = run_kiosk("counter", unset=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    assert run.code == 2
+    assert run.err_lines == [
+        "kiosk: no display to show the counter on (DISPLAY and WAYLAND_DISPLAY are unset); "
+        "run it on the counter's screen, or under a virtual one: xvfb-run kiosk counter"
+    ]
+
+
+def test_kiosk_counter_opens_with_its_settings_and_ends_on_sigterm(tmp_path: Path) -> None:
+    data = tmp_path / "elsewhere"
+    settings = tmp_path / "counter.toml"
+    settings.write_text(f'[branch]\nsheet_key = "{KEY}"\n[storage]\ndata_dir = "{data}"\n')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "counter", "--settings", str(settings)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # it logs to the data folder of --settings once its window is up
+        wait_until(lambda: (data / "logs").is_dir() or proc.poll() is not None, 60)
+        assert proc.poll() is None, f"kiosk counter ended with {proc.returncode}"
+        time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not (data / DB_FILE).exists()  # it only reads: no session log made
