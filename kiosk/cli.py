@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from kiosk import __version__
 from kiosk.commands import (
@@ -219,7 +219,71 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     pin_cmd.set_defaults(func=cmd_set_pin)
+    _add_fleet_commands(commands, common)
     return parser
+
+
+def _add_fleet_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    """`kiosk sync --once`, `kiosk fleet init`, `kiosk fleet report` (SPEC §18)."""
+    sync_cmd = commands.add_parser(
+        "sync",
+        parents=[common],
+        help="push the session log's records to the fleet database now",
+        description=(
+            "Push every visit and print attempt not yet in the fleet database ([sync] url), "
+            "then print what was pushed. Safe to run while the kiosk runs."
+        ),
+    )
+    sync_cmd.add_argument("--once", action="store_true", required=True, help="push once and exit")
+    sync_cmd.add_argument("--url", help="this PostgreSQL URI instead of [sync] url")
+    sync_cmd.add_argument("--batch", type=int, help="records a transaction (default 1000)")
+    sync_cmd.set_defaults(func=_fleet_command("cmd_sync"))
+    fleet_cmd = commands.add_parser(
+        "fleet",
+        help="the fleet database: create its schema, report on it",
+        description="The bank's fleet database of every kiosk's records (SPEC §18).",
+    )
+    fleet = fleet_cmd.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    fleet_cmd.set_defaults(func=lambda _args: _usage(fleet_cmd))
+    init_cmd = fleet.add_parser(
+        "init",
+        help="create or migrate the fleet database's schema",
+        description=(
+            "Create or migrate the fleet tables (versioned; a newer schema is refused and "
+            "left as it is). Run it as the tables' owner."
+        ),
+    )
+    init_cmd.add_argument("--url", required=True, help="PostgreSQL URI (the owner's role)")
+    init_cmd.add_argument(
+        "--grant", metavar="ROLE", help="also grant this kiosks' role SELECT and INSERT"
+    )
+    init_cmd.set_defaults(func=_fleet_command("cmd_fleet_init"))
+    report_cmd = fleet.add_parser(
+        "report",
+        help="visits, outcomes, ratings, levels and checks per branch and kiosk",
+        description="Count the fleet database per branch and kiosk.",
+    )
+    report_cmd.add_argument("--url", required=True, help="PostgreSQL URI")
+    report_cmd.add_argument("--days", type=int, help="only visits of the last N days")
+    report_cmd.add_argument("--json", action="store_true", help="one JSON document")
+    report_cmd.set_defaults(func=_fleet_command("cmd_fleet_report"))
+
+
+def _fleet_command(name: str) -> Callable[[argparse.Namespace], int]:
+    """A fleet command, imported when run: only these commands load psycopg."""
+
+    def run(args: argparse.Namespace) -> int:
+        from kiosk.commands import fleet  # noqa: PLC0415
+
+        command: Callable[[argparse.Namespace], int] = getattr(fleet, name)
+        return command(args)
+
+    run.__name__ = name
+    return run
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    raise UsageError(f"{parser.prog}: a command is needed (see {parser.prog} --help)")
 
 
 def _version_line() -> str:

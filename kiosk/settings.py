@@ -34,6 +34,7 @@ _RANGES: Final[Mapping[tuple[str, str], tuple[int, int]]] = {
     ("kiosk", "idle_timeout_s"): (5, 3600),
     ("kiosk", "idle_countdown_s"): (20, 120),
     ("storage", "retention_days"): (1, 3650),
+    ("sync", "interval_s"): (5, 3600),
 }
 _CHOICES: Final[Mapping[tuple[str, str], tuple[str, ...]]] = {
     ("kiosk", "language"): LANGS,
@@ -46,6 +47,14 @@ _PATTERNS: Final[Mapping[tuple[str, str], tuple[re.Pattern[str], str]]] = {
     ("branch", "logo"): (
         re.compile(r"|.*\.(png|svg)", re.IGNORECASE | re.DOTALL),
         "empty or a .png or .svg path",
+    ),
+    ("sync", "url"): (
+        re.compile(r"|postgres(ql)?://\S*", re.DOTALL),
+        "empty or a PostgreSQL connection URI (postgresql://user@host:5432/database)",
+    ),
+    ("sync", "kiosk_id"): (
+        re.compile(r"|[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+        "empty or 1–64 letters, digits, dots, dashes or underscores",
     ),
 }
 _MAX_CHARS: Final[Mapping[tuple[str, str], tuple[int, str]]] = {
@@ -64,9 +73,10 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202
 _HIDDEN_KEYS: Final = ("admin.pin_hash", "branch.sheet_key")
 
 MAX_SETTINGS_BYTES: Final = 1024 * 1024
+REDACTED: Final = "(removed)"
 
 
-_SECTIONS: Final = ("branch", "kiosk", "printing", "storage", "admin")
+_SECTIONS: Final = ("branch", "kiosk", "printing", "storage", "admin", "sync")
 
 
 class SettingsError(KioskError):
@@ -121,12 +131,36 @@ class AdminSettings:
 
 
 @dataclass(frozen=True)
+class SyncSettings:
+    """The fleet database (SPEC §18): `url` empty = off; `kiosk_id` empty = the branch
+    code and the host name (kiosk.fleet.target.kiosk_id)."""
+
+    url: str
+    kiosk_id: str
+    interval_s: int
+
+    def __repr__(self) -> str:
+        return (  # the URI's password never
+            f"SyncSettings(url={redact_uri(self.url)!r}, kiosk_id={self.kiosk_id!r}, "
+            f"interval_s={self.interval_s!r})"
+        )
+
+
+def redact_uri(uri: str) -> str:
+    """A connection URI with its password (in the user part or a `password=` parameter)
+    replaced by "(removed)"."""
+    uri = re.sub(r"(://[^/?#@:]*:)[^/?#]*@", rf"\1{REDACTED}@", uri)
+    return re.sub(r"([?&]password=)[^&#]*", rf"\1{REDACTED}", uri)
+
+
+@dataclass(frozen=True)
 class Settings:
     branch: BranchSettings
     kiosk: KioskSettings
     printing: PrintingSettings
     storage: StorageSettings
     admin: AdminSettings
+    sync: SyncSettings = SyncSettings(url="", kiosk_id="", interval_s=60)
     path: Path | None = None
     """The file these settings came from; None for the built-in defaults."""
 
@@ -212,6 +246,8 @@ def validate(
 
     def bad(key: str, value: object, problem: str) -> None:
         shown = "(hidden)" if key in _HIDDEN_KEYS else show_value(value)
+        if key == "sync.url" and isinstance(value, str):
+            shown = show_value(redact_uri(value))
         problems.append(f"{path}: {shorten(key)}: {shown} {problem}")
 
     for section, values in raw.items():
@@ -365,7 +401,6 @@ def _render(values: Mapping[str, Mapping[str, object]]) -> str:
 
 SECRET_KEYS: Final = (("admin", "pin_hash"), ("branch", "sheet_key"))
 """Values that never leave the kiosk (diagnostics, logs)."""
-REDACTED: Final = "(removed)"
 
 
 def redacted_text(settings: Settings) -> str:
@@ -375,6 +410,7 @@ def redacted_text(settings: Settings) -> str:
     for section, key in SECRET_KEYS:
         if values[section][key]:
             values[section][key] = REDACTED
+    values["sync"]["url"] = redact_uri(str(values["sync"]["url"]))
     return _render(values)
 
 
@@ -410,5 +446,6 @@ def _build(values: Mapping[str, Mapping[str, object]], path: Path | None) -> Set
         printing=PrintingSettings(**section("printing")),  # type: ignore[arg-type]
         storage=StorageSettings(**section("storage")),  # type: ignore[arg-type]
         admin=AdminSettings(**section("admin")),  # type: ignore[arg-type]
+        sync=SyncSettings(**section("sync")),  # type: ignore[arg-type]
         path=path,
     )

@@ -11,7 +11,12 @@ import pytest
 from kiosk.engine import Questionnaire, load_questionnaire
 from tests.helpers import WORKED_EXAMPLE
 
-pytest_plugins = ["pytester", "tests.helpers.logfail", "tests.helpers.ipp"]
+pytest_plugins = [
+    "pytester",
+    "tests.helpers.logfail",
+    "tests.helpers.ipp",
+    "tests.helpers.postgres",
+]
 
 __all__ = ["WORKED_EXAMPLE"]
 

@@ -34,6 +34,7 @@ SPEC_DEFAULTS = {
     "printing": {"printer": "", "on_failure": "export"},
     "storage": {"data_dir": "", "retention_days": 180},
     "admin": {"pin_hash": ""},
+    "sync": {"url": "", "kiosk_id": "", "interval_s": 60},
 }
 
 

@@ -116,10 +116,12 @@ def purge_old_records(
     now: datetime,
     *,
     confirmed: bool = False,
+    keep_unsynced: bool = False,
 ) -> PurgeResult:
     """Delete what is older than `retention_days` before `now`, if `now` can be trusted
     (`confirmed`: staff said it is right). Never raises for a file; the result is also
-    kept in the log (`last_purge`)."""
+    kept in the log (`last_purge`). `keep_unsynced` (the fleet database is on): records
+    not yet pushed are kept, with a warning."""
     problem, trusted = sessions.check_clock(now, confirmed=confirmed)
     if problem is not None:
         result = PurgeResult(now, problem, trusted)
@@ -138,7 +140,13 @@ def purge_old_records(
                 trusted.isoformat(timespec="seconds") if trusted else "-",
             )
         cutoff = now - timedelta(days=retention_days)
-        purged = sessions.purge(cutoff)
+        purged = sessions.purge(cutoff, keep_unsynced=keep_unsynced)
+        if purged.kept_unsynced:
+            log.warning(
+                "%d old records kept: they are not in the fleet database yet "
+                "(kiosk sync --once says why)",
+                purged.kept_unsynced,
+            )
         sheets = _remove_sheets(data_path, purged.sheet_numbers, sessions.sheet_numbers(), cutoff)
         files = _remove_exports(data_path / EXPORTS, cutoff)
         result = PurgeResult(

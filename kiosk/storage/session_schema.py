@@ -101,6 +101,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE visits ADD COLUMN checks TEXT;
     ALTER TABLE visits ADD COLUMN limited_by TEXT;
     """,
+    # 5: the fleet database's queue (SPEC §18; kiosk.storage.sync_queue): a random `uid`
+    # given to each visit and print before its first push (row ids start again once a
+    # purge empties a table), and `synced_at` once the fleet database committed it.
+    """
+    ALTER TABLE visits ADD COLUMN uid TEXT;
+    ALTER TABLE visits ADD COLUMN synced_at TEXT;
+    ALTER TABLE prints ADD COLUMN uid TEXT;
+    ALTER TABLE prints ADD COLUMN synced_at TEXT;
+    CREATE INDEX visits_unsynced ON visits (id) WHERE synced_at IS NULL;
+    CREATE INDEX prints_unsynced ON prints (id) WHERE synced_at IS NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -37,6 +37,7 @@ from kiosk.engine.errors import KioskError
 from kiosk.storage.retention import CLOCK_STEP, clock_problem
 from kiosk.storage.session_reports import SessionReports, Stats
 from kiosk.storage.session_schema import DB_FILE, MIGRATIONS, OUTCOMES, SCHEMA_VERSION, iso
+from kiosk.storage.sync_queue import SyncQueue
 
 if TYPE_CHECKING:
     from kiosk.engine import Profile
@@ -68,6 +69,8 @@ class Purged:
     admin_actions: int
     sheet_numbers: tuple[str, ...]
     """The sheets of the deleted visits (their PDFs go too)."""
+    kept_unsynced: int = 0
+    """Visits and prints due to go but kept: not yet in the fleet database (SPEC §18)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class VisitRecord:
     """The code in the sheet's QR (kiosk.issuing.Sheet.code), when a sheet was made."""
 
 
-class SessionLog(SessionReports):
+class SessionLog(SessionReports, SyncQueue):
     """The SQLite file in the data folder. Open it once; every method is one transaction.
 
     `clock` (injectable for tests) only dates the note left when the file had to be
@@ -342,14 +345,31 @@ class SessionLog(SessionReports):
         note = self.meta("reopened")
         return dict(json.loads(note)) if note else None
 
-    def purge(self, cutoff: datetime) -> Purged:
+    def purge(self, cutoff: datetime, *, keep_unsynced: bool = False) -> Purged:
         """Delete the rows written before `cutoff`, each dated by the first trusted time
         at or after it in the order rows were written (kiosk.storage.retention: a row
         with no trusted row from it on is kept). Only kiosk.storage.retention calls this,
-        after checking the clock."""
+        after checking the clock. `keep_unsynced`: visits and prints not yet in the fleet
+        database stay (and a visit with such a print)."""
         limit = (iso(cutoff),)
         aged = {table: _AGED.format(table=table) for table in ("visits", "prints", "admin_actions")}
+        kept = 0
+        if keep_unsynced:
+            aged["visits"] += (
+                " AND synced_at IS NOT NULL AND id NOT IN (SELECT visit_id FROM prints"
+                " WHERE synced_at IS NULL AND visit_id IS NOT NULL)"
+            )
+            aged["prints"] += " AND synced_at IS NOT NULL"
         with self._transaction() as db:
+            if keep_unsynced:
+                kept = sum(
+                    db.execute(
+                        f"SELECT COUNT(*) FROM ({_AGED.format(table=table)})"
+                        " WHERE synced_at IS NULL",
+                        limit,
+                    ).fetchone()[0]
+                    for table in ("visits", "prints")
+                )
             numbers = tuple(
                 str(number)
                 for (number,) in db.execute(
@@ -370,7 +390,7 @@ class SessionLog(SessionReports):
                 f"DELETE FROM admin_actions WHERE id IN (SELECT id FROM ({aged['admin_actions']}))",
                 limit,
             ).rowcount
-        return Purged(int(visits), int(prints), int(actions), numbers)
+        return Purged(int(visits), int(prints), int(actions), numbers, int(kept))
 
 
 __all__ = [

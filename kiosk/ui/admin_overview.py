@@ -19,6 +19,7 @@ from kiosk import __version__
 from kiosk.palette import BAND_FILLS, INK
 from kiosk.storage.retention import PurgeResult, last_purge, purge_old_records
 from kiosk.storage.sessions import Stats
+from kiosk.storage.sync_queue import SyncState
 from kiosk.ui.admin_section import Section, StaffContext, set_texts
 from kiosk.ui.widgets import button, label
 
@@ -111,6 +112,10 @@ class OverviewSection(Section):
         layout.addWidget(self.chart)
         self.allocations = label("", "help", "admin.allocations")
         layout.addWidget(self.allocations)
+        self.sync_line = label("", "help", "admin.sync")  # the fleet database (SPEC §18)
+        self.sync_line.hide()
+        layout.addWidget(self.sync_line)
+        self.sync_state: SyncState | None = None
         layout.addStretch(1)
 
     def refresh(self) -> None:
@@ -133,6 +138,26 @@ class OverviewSection(Section):
             self._show_overview,
             lambda error: self.abandoned.setText(str(error)),
         )
+        if self.current().sync.url:
+            self._run(self.tasks.log, sessions.sync_state, self._show_sync, self._sync_failed)
+
+    def _show_sync(self, state: SyncState | None) -> None:
+        self.sync_state = state
+        if state is None:
+            return
+        _ = self.lang.gettext
+        last = f"{state.last_success:%Y-%m-%d %H:%M}" if state.last_success else _("never")
+        line = _("Fleet database: last sync {last}; {waiting} records waiting").format(
+            last=last, waiting=state.waiting
+        )
+        if state.error:
+            line += " · " + _("the last try failed: {reason}").format(reason=state.error)
+        self.sync_line.setText(line)
+        self.sync_line.show()
+
+    def _sync_failed(self, error: BaseException) -> None:
+        self.sync_line.setText(str(error))
+        self.sync_line.show()
 
     def _show_overview(
         self, found: tuple[dict[str, Stats], PurgeResult | None, dict[str, str] | None]
@@ -206,7 +231,12 @@ class OverviewSection(Section):
         self._run(
             self.tasks.log,
             lambda: purge_old_records(
-                sessions, settings.data_path, settings.storage.retention_days, now, confirmed=True
+                sessions,
+                settings.data_path,
+                settings.storage.retention_days,
+                now,
+                confirmed=True,
+                keep_unsynced=bool(settings.sync.url),
             ),
             done,
             self._task_failed(self.storage_notice, self.clock_button),
@@ -247,6 +277,7 @@ class OverviewSection(Section):
         _ = self.lang.gettext
         self.counts_title.setText(_("Visits") + f" · kiosk {__version__}")
         self._show_storage()
+        self._show_sync(self.sync_state)
         periods = {"today": _("Today"), "7": _("7 days"), "30": _("30 days")}
         set_texts(self.period_names, periods)
         words = {

@@ -18,6 +18,7 @@ from kiosk.ui.admin import CornerTaps, PinGuard, PinPage
 from kiosk.ui.admin_panel import AdminPanel
 
 if TYPE_CHECKING:
+    from kiosk.fleet.pusher import Pusher
     from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger("kiosk.ui")
@@ -67,6 +68,24 @@ class StaffAccess(QObject):
         self.purge_timer.timeout.connect(self.purge)
         self.purge_timer.start()
         self.purge()
+        self.pusher = self._start_pusher()
+
+    def _start_pusher(self) -> Pusher | None:
+        """The fleet database's pusher (SPEC §18), on its own thread; None when [sync] url
+        is empty. Imported only then: psycopg is for kiosks of a fleet."""
+        window = self.window
+        if not window.settings.sync.url:
+            return None
+        from kiosk.fleet.pusher import Pusher  # noqa: PLC0415
+
+        pusher = Pusher(window.sessions, window.settings)
+        pusher.start()
+        return pusher
+
+    def stop_sync(self) -> None:
+        """Stop the pusher before the session log closes (the kiosk exits)."""
+        if self.pusher is not None:
+            self.pusher.stop()
 
     def corner_tapped(self) -> None:
         """Five taps on the start screen open the PIN pad; never during a client's visit.
@@ -141,7 +160,10 @@ class StaffAccess(QObject):
         window = self.window
         sessions, data = window.sessions, window.settings.data_path
         days, now = window.settings.storage.retention_days, datetime.now()
-        window.tasks.log.write(lambda: purge_old_records(sessions, data, days, now))
+        keep = bool(window.settings.sync.url)  # what the fleet database has not got yet
+        window.tasks.log.write(
+            lambda: purge_old_records(sessions, data, days, now, keep_unsynced=keep)
+        )
 
     def log(self, action: str, detail: str) -> None:
         """Keep a staff action in the session log (on the log worker)."""

@@ -421,6 +421,7 @@ class KioskWindow(QWidget):
         self._release_app()
         operations.record_visit(self.visit, self.sessions, self.tasks)
         self.visit = self._new_visit()
+        self.staff.stop_sync()  # the fleet pusher, before the session log closes
         self.tasks.shutdown()
         self.sessions.close()
 

@@ -1,0 +1,168 @@
+"""One push: the session log's queue into the fleet database, batch by batch.
+
+Each batch is one server transaction of two statements (`INSERT … SELECT FROM unnest(…)
+ON CONFLICT DO NOTHING`, visits then prints); only once it committed are its rows marked
+synced in the session log. Whatever dies in between (the server, the network, the kiosk)
+leaves them queued, and the next push sends them again, which the server's keys make a
+no-op. The network is never touched with the session log's lock held.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import psycopg
+
+from kiosk.fleet.connection import FleetError, connect, first_line
+from kiosk.fleet.schema import check_for_push
+from kiosk.settings import redact_uri
+from kiosk.storage.sync_queue import PRINT_COLUMNS, VISIT_COLUMNS, Queued
+
+if TYPE_CHECKING:
+    from kiosk.storage.sessions import SessionLog
+
+log = logging.getLogger("kiosk.fleet")
+
+BATCH = 1000
+"""Visits (and prints) a batch: one server transaction, one local one."""
+
+# Each queued column's array type on the server; the server's name for it.
+_VISIT_TYPES = {
+    "uid": "text",
+    "id": "bigint",
+    "started_at": "timestamp",
+    "ended_at": "timestamp",
+    "rating": "smallint",
+    "answers": "jsonb",
+    "capacity_score": "smallint",
+    "attitude_score": "smallint",
+    "low_risk": "smallint",
+    "medium_risk": "smallint",
+    "high_risk": "smallint",
+    "checks": "jsonb",
+}
+_PRINT_TYPES = {"uid": "text", "id": "bigint", "at": "timestamp"}
+_SERVER_NAMES = {"uid": None, "id": "local_id"}
+
+
+def _insert(table: str, key: str, columns: tuple[str, ...], types: dict[str, str]) -> str:
+    names = [_SERVER_NAMES.get(c, c) or key for c in columns]
+    values = [
+        f"CASE WHEN u.{c} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.{c})) END"
+        if c == "checks"
+        else f"u.{c}"
+        for c in columns
+    ]
+    arrays = ", ".join(f"%s::{types.get(c, 'text')}[]" for c in columns)
+    return (
+        f"INSERT INTO {table} (kiosk_id, branch_code, {', '.join(names)})"
+        f" SELECT %s, %s, {', '.join(values)}"
+        f" FROM unnest({arrays}) AS u({', '.join(columns)})"
+        f" ON CONFLICT (kiosk_id, {key}) DO NOTHING"
+    )
+
+
+INSERT_VISITS = _insert("fleet_visits", "visit_uid", VISIT_COLUMNS, _VISIT_TYPES)
+INSERT_PRINTS = _insert("fleet_prints", "print_uid", PRINT_COLUMNS, _PRINT_TYPES)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What one push sent: rows the server took, and rows it already had (a row pushed
+    before whose mark was lost)."""
+
+    visits: int = 0
+    prints: int = 0
+    visits_known: int = 0
+    prints_known: int = 0
+    batches: int = 0
+
+    def __add__(self, other: PushResult) -> PushResult:
+        return PushResult(
+            self.visits + other.visits,
+            self.prints + other.prints,
+            self.visits_known + other.visits_known,
+            self.prints_known + other.prints_known,
+            self.batches + other.batches,
+        )
+
+
+def push(
+    sessions: SessionLog,
+    url: str,
+    kiosk_id: str,
+    branch_code: str,
+    *,
+    batch: int = BATCH,
+    clock: Callable[[], datetime] = datetime.now,
+    stop: Callable[[], bool] = lambda: False,
+) -> PushResult:
+    """Send every queued record (until `stop()` says so between batches); FleetError when
+    the fleet database cannot be reached or refuses. The attempt is kept in the session
+    log (meta `sync`) for the staff panel."""
+    try:
+        result = _push(sessions, url, kiosk_id, branch_code, batch=batch, clock=clock, stop=stop)
+    except FleetError as exc:
+        sessions.note_sync(clock(), str(exc))
+        raise
+    sessions.note_sync(clock(), None)
+    return result
+
+
+def _push(
+    sessions: SessionLog,
+    url: str,
+    kiosk_id: str,
+    branch_code: str,
+    *,
+    batch: int,
+    clock: Callable[[], datetime],
+    stop: Callable[[], bool],
+) -> PushResult:
+    where = redact_uri(url)
+    total = PushResult()
+    queued = sessions.queued(batch)
+    if queued.empty:
+        return total
+    with connect(url) as conn:
+        try:
+            check_for_push(conn, where)
+            while not queued.empty:
+                total += _send(conn, queued, kiosk_id, branch_code)
+                sessions.mark_synced(queued, clock())  # only after the server's commit
+                if stop():
+                    break
+                queued = sessions.queued(batch)
+        except psycopg.Error as exc:
+            raise FleetError(f"{where}: the push stopped ({first_line(exc)})") from None
+    return total
+
+
+def _send(conn: psycopg.Connection, queued: Queued, kiosk_id: str, branch: str) -> PushResult:
+    with conn.transaction(), conn.cursor() as cursor:
+        cursor.execute(INSERT_VISITS, _arrays(kiosk_id, branch, queued.visits, VISIT_COLUMNS))
+        visits = max(cursor.rowcount, 0)
+        cursor.execute(INSERT_PRINTS, _arrays(kiosk_id, branch, queued.prints, PRINT_COLUMNS))
+        prints = max(cursor.rowcount, 0)
+    return PushResult(
+        visits,
+        prints,
+        len(queued.visits) - visits,
+        len(queued.prints) - prints,
+        1,
+    )
+
+
+def _arrays(
+    kiosk_id: str, branch: str, rows: tuple[tuple[object, ...], ...], columns: tuple[str, ...]
+) -> list[object]:
+    if not rows:
+        return [kiosk_id, branch, *([] for _ in columns)]
+    return [kiosk_id, branch, *(list(column) for column in zip(*rows, strict=True))]
+
+
+__all__ = ["BATCH", "PushResult", "push"]
