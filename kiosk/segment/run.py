@@ -274,6 +274,10 @@ class _Run:
         where = f"{self.source.where} {line}"
         if column is not None:
             where += f", column {self.columns.name(column)}"
+            if self.source.kind == "xlsx":  # as the spreadsheet shows it too
+                from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+                where += f" ({get_column_letter(column + 1)})"
         reason = f"{where}: {exc}"
         if self.refused is None:
             raise ListError(f"{self.source.path}: {reason}")

@@ -151,13 +151,13 @@ def test_a_bad_cell_in_a_workbook_names_its_row_and_column(
     )
     result = run_segment(capsys, "--in", source, "--out", tmp_path / "out.xlsx")
     assert result.code == 2
-    assert "row 3, column capital_cny: 'lots' is not a number" in result.err
+    assert "row 3, column capital_cny (C): 'lots' is not a number" in result.err
     result = run_segment(
         capsys, "--in", source, "--out", tmp_path / "out.xlsx", "--skip-bad", tmp_path / "bad.xlsx"
     )
     assert counts(result.out) == (3, 1, 2)
     reasons = [row[-1] for row in read_xlsx(tmp_path / "bad.xlsx")[1:]]
-    assert "row 4, column capital_cny: 'True' is not a number" in str(reasons[1])
+    assert "row 4, column capital_cny (C): 'True' is not a number" in str(reasons[1])
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import run_kiosk
 from tests.segment.helpers import (
     ADDED,
     CHINESE,
@@ -135,7 +136,7 @@ def test_a_number_cell_as_client_ref_in_xlsx(
     assert [row[0] for row in read_xlsx(tmp_path / "out.xlsx")[1:]] == ["4711", "000123"]
     rejected = read_xlsx(tmp_path / "bad.xlsx")
     assert rejected[0] == [*ENGLISH, "reason"]
-    assert "row 4, column client_ref" in str(rejected[1][-1])
+    assert "row 4, column client_ref (A)" in str(rejected[1][-1])
     assert "may have rounded" in str(rejected[1][-1])
     assert counts(result.out) == (3, 2, 1)
 
@@ -190,3 +191,23 @@ def test_an_empty_list_and_trailing_blank_rows(
     trailing = write_csv(tmp_path / "t.csv", ENGLISH, [["1", "a", 1, 1], ["", "", "", ""], []])
     result = run_segment(capsys, "--in", trailing, "--out", tmp_path / "o2.csv")
     assert (result.code, counts(result.out)) == (0, (1, 1, 0))
+
+
+def test_kiosk_segment_as_a_whole_process(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "名单.csv", CHINESE, clients(20), encoding="gbk")
+    run = run_kiosk(
+        "segment", "--in", str(source), "--out", str(tmp_path / "结果.csv"),
+        "--summary", str(tmp_path / "汇总.pdf"), "--lang", "zh_CN",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    assert run.err == ""
+    assert counts(run.out) == (20, 20, 0)
+    assert (tmp_path / "汇总.pdf").read_bytes().startswith(b"%PDF")
+    bad = write_csv(tmp_path / "bad.csv", CHINESE, [["1", "x", "很多", 1]])
+    run = run_kiosk("segment", "--in", str(bad), "--out", str(tmp_path / "o.csv"))
+    assert run.code == 2
+    assert run.err == (
+        f"{bad}: line 2, column 资产(元): '很多' is not a number; "
+        "expected the capital in CNY, a number >= 0\n"
+    )
+    assert "segment" in run_kiosk("--help").out
