@@ -151,6 +151,8 @@ def style_sheet(large_text: bool, scale: float = 1.0) -> str:
     ResultPage[fit="2"] QLabel[role="score"] {{ font-size: {normal(60)}; }}
     ResultPage[fit="2"] QLabel[role="level"] {{ font-size: {normal(32)}; }}
     ResultPage[fit="2"] QLabel[role="small"] {{ font-size: {normal(22)}; }}
+    ResultPage[fit="2"] QLabel[compact="true"] {{ font-size: {normal(23)}; }}
+    ResultPage[fit="2"] QLabel[role="score"][compact="true"] {{ font-size: {normal(48)}; }}
     QPushButton[role="option"][chosen="true"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
     QPushButton[role="option"][chosen="true"] QLabel {{ color: {WHITE}; }}
     QPushButton[role="key"] {{ font-size: {px(44)}; min-height: {dim(84)}; min-width: {dim(120)}; padding: {dim(4)}; color: {INK}; }}

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.engine import Question
+from kiosk.engine import Question, Text
 from kiosk.ui.page import Page
 from kiosk.ui.page_parts import answer_text
 from kiosk.ui.texts import Language
@@ -178,9 +178,13 @@ class NumberPage(QuestionPage):
 
     validity_changed = Signal(bool)
 
-    def __init__(self, lang: Language, question: Question) -> None:
+    def __init__(
+        self, lang: Language, question: Question, zero_warning: Text | None = None
+    ) -> None:
         super().__init__(lang, question)
         self.entry = ""
+        self.zero_warning = zero_warning
+        """Said under the pad while 0 is entered (the loss question, SPEC §15.4)."""
         body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         body.setSpacing(60)
         left = QVBoxLayout()
@@ -303,8 +307,11 @@ class NumberPage(QuestionPage):
                     value=self.entry, low=self.question.minimum, high=self.question.maximum
                 )
             )
+        elif value == 0 and self.zero_warning is not None:
+            self.warning.setText(self.lang.data(self.zero_warning))
         else:
             self.warning.setText("")
+        self.warning.setVisible(bool(self.warning.text()))
         if self.question.id == "loss_tolerance_pct":
             # The help line gives the general example; this one is the client's own.
             self.example.setText(

@@ -14,19 +14,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.engine import Profile, Questionnaire
+from kiosk.engine import Profile, Questionnaire, Tables
 from kiosk.ui.charts import AllocationChart, Gauge, Swatch
 from kiosk.ui.page import Page
 from kiosk.ui.page_parts import card, touch_scroll
 from kiosk.ui.texts import Language
 from kiosk.ui.widgets import button, label, restyle
-from kiosk.wording import printer_cause, sentences
+from kiosk.wording import Explained, explanation_lines, printer_cause, sentences
 
-FIT_STEPS = 5
+FIT_STEPS = 7
 """The result page's ways to fit one screen: as designed, without its title, then also
 with its text at the normal size (the style sheet's `ResultPage[fit="2"]` rules), then
 also with tighter cards and a smaller chart, then also without the example products
-(the sheet lists them)."""
+(the sheet lists them), then in smaller text (on a landscape screen with what is worth
+discussing in a column of its own beside the levels and the allocation), then also
+without the gauges (the scores and levels say it in words; the sheet keeps them)."""
+NEAR_COLUMN_PX = 170
+"""The widest a neighbouring level's column gets (its name wraps)."""
 CHART_SIZE = (220, 150)
 """The allocation chart's least size (px, square): as designed, and at the last fit step."""
 
@@ -49,9 +53,12 @@ class ResultPage(Page):
         layout.setSpacing(12)
         self.title = label("", "title")
         layout.addWidget(self.title)
-        levels = QHBoxLayout()
+        self.levels = QWidget()
+        levels = self.levels_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.levels)
+        levels.setContentsMargins(0, 0, 0, 0)
         levels.setSpacing(20)
         self.dimensions: dict[str, tuple[QLabel, QLabel, QLabel, Gauge]] = {}
+        self.near: dict[str, QLabel] = {}
         self.cards: list[QBoxLayout] = []
         for key in ("capacity", "attitude"):
             box = card()
@@ -65,34 +72,22 @@ class ResultPage(Page):
             row.addSpacing(16)
             row.addWidget(level, 1)
             gauge = Gauge(f"result.{key}.gauge")
+            # One answer away from the next level (SPEC §15.2): said here, its allocation
+            # beside the client's in the allocation's legend.
+            near = label("", "small", f"result.explain.near.{key}")
             inner.addWidget(name)
             inner.addLayout(row)
             inner.addWidget(gauge)
+            inner.addWidget(near)
             levels.addWidget(box, 1)
             self.dimensions[key] = (name, score, level, gauge)
-        layout.addLayout(levels)
-        allocation = card()
-        row = QHBoxLayout(allocation)
-        self.cards.append(row)
-        self.chart = AllocationChart("result.allocation.chart")
-        row.addWidget(self.chart, 2)
-        legend = QGridLayout()
-        legend.setHorizontalSpacing(16)
-        self.allocation_title = label("", "help")
-        legend.addWidget(self.allocation_title, 0, 0, 1, 4)
-        self.classes: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
-        for index, risk_class in enumerate(tables.risk_classes):
-            name = label("", "")
-            share = label("", "level", f"result.allocation.{risk_class.id}", wrap=False)
-            examples = label("", "small")
-            legend.addWidget(Swatch(index), index + 1, 0)
-            legend.addWidget(name, index + 1, 1)
-            legend.addWidget(share, index + 1, 2)
-            legend.addWidget(examples, index + 1, 3)
-            self.classes[risk_class.id] = (name, share, examples)
-        legend.setColumnStretch(3, 1)
-        row.addLayout(legend, 5)
-        layout.addWidget(allocation)
+            self.near[key] = near
+        self.allocation = self._allocation_card(tables)
+        self.discuss = self._discuss_card(tables)
+        self.blocks = QGridLayout()
+        self.blocks.setSpacing(12)
+        layout.addLayout(self.blocks)
+        self.arrangement: tuple[bool, int, bool] | None = None
         self.stage = label("", "help", "result.life_stage")
         layout.addWidget(self.stage)
         self.notice = label("", "small", "result.notice")
@@ -119,6 +114,64 @@ class ResultPage(Page):
         page.addLayout(buttons)
         self._set_fit(0)
 
+    def _allocation_card(self, tables: Tables) -> QWidget:
+        """The allocation as a chart and a legend (with the allocation of a neighbouring
+        level beside it, when an axis is near one), and which axis limited it."""
+        allocation = card()
+        box = QVBoxLayout(allocation)
+        self.cards.append(box)
+        row = self.allocation_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        box.addLayout(row)
+        self.chart = AllocationChart("result.allocation.chart")
+        row.addWidget(self.chart, 2)
+        legend = QGridLayout()
+        legend.setHorizontalSpacing(16)
+        self.allocation_title = label("", "help")
+        legend.addWidget(self.allocation_title, 0, 0, 1, 3)
+        self.classes: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        # Per axis: the neighbouring level's name over its shares (hidden unless near).
+        self.near_columns: dict[str, tuple[QLabel, dict[str, QLabel]]] = {}
+        for column, key in enumerate(("capacity", "attitude"), start=3):
+            header = label("", "small", f"result.explain.near.{key}.level")
+            header.setMaximumWidth(NEAR_COLUMN_PX)  # wraps, leaving the row to the examples
+            cells = {risk.id: label("", "help", wrap=False) for risk in tables.risk_classes}
+            legend.addWidget(header, 0, column)
+            for index, risk_class in enumerate(tables.risk_classes):
+                legend.addWidget(cells[risk_class.id], index + 1, column)
+            self.near_columns[key] = (header, cells)
+        for index, risk_class in enumerate(tables.risk_classes):
+            name = label("", "")
+            share = label("", "level", f"result.allocation.{risk_class.id}", wrap=False)
+            examples = label("", "small")
+            legend.addWidget(Swatch(index), index + 1, 0)
+            legend.addWidget(name, index + 1, 1)
+            legend.addWidget(share, index + 1, 2)
+            legend.addWidget(examples, index + 1, 5)
+            self.classes[risk_class.id] = (name, share, examples)
+        legend.setColumnStretch(5, 1)
+        self.legend = legend
+        row.addLayout(legend, 5)
+        self.limited_by = label("", "help", "result.explain.limited_by")
+        box.addWidget(self.limited_by)
+        return allocation
+
+    def _discuss_card(self, tables: Tables) -> QWidget:
+        """The lowest-category note and the answers worth discussing with staff (SPEC
+        §15.3–4); hidden when there is neither."""
+        discuss = card()
+        box = self.discuss_box = QVBoxLayout(discuss)
+        self.cards.append(box)
+        self.lowest_category = label("", "warning", "result.lowest_category")
+        self.discuss_heading = label("", "help")
+        box.addWidget(self.lowest_category)
+        box.addWidget(self.discuss_heading)
+        self.checks: dict[str, QLabel] = {}
+        for rule in tables.checks:
+            self.checks[rule.id] = label("", "", f"result.check.{rule.id}")
+            box.addWidget(self.checks[rule.id])
+        box.addStretch(1)
+        return discuss
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         QTimer.singleShot(0, self, self.fit)
@@ -131,7 +184,8 @@ class ResultPage(Page):
         for step in range(FIT_STEPS):
             self._set_fit(step)
             self.page_layout.activate()  # the room left now (a note, the margins of a step)
-            if self.needed_height(viewport.width()) <= viewport.height():
+            too_wide = self.content.minimumSizeHint().width() > viewport.width()
+            if not too_wide and self.needed_height(viewport.width()) <= viewport.height():
                 return
 
     def needed_height(self, width: int) -> int:
@@ -141,6 +195,7 @@ class ResultPage(Page):
         return layout.totalHeightForWidth(width)
 
     def _set_fit(self, step: int) -> None:
+        self._arrange(self.width() > self.height(), max(0, step - 4))
         if self.property("fit_step") == step:
             return
         self.setProperty("fit_step", step)
@@ -156,11 +211,54 @@ class ResultPage(Page):
         self.chart.setMinimumSize(*(CHART_SIZE[tight],) * 2)
         for _name, _share, examples in self.classes.values():
             examples.setVisible(step < 4)
+
         if self.property("fit") != str(min(step, 2)):
             self.setProperty("fit", str(min(step, 2)))
             restyle(self.findChildren(QWidget))
         self.content.adjustSize()
-        self.content.adjustSize()
+
+    def _arrange(self, landscape: bool, compact: int) -> None:
+        """Place the levels, the allocation and the discussion card: on a portrait screen
+        one under the other; on a landscape one the levels side by side over the
+        allocation and the discussion side by side, or, once compact, the discussion in a
+        column of its own beside the other two. compact 1: smaller text; 2: also without
+        the levels' titles and gauges (the scores and levels say it in words)."""
+        discussed = not self.discuss.isHidden()
+        if (landscape, compact, discussed) == self.arrangement:
+            return
+        self.arrangement = (landscape, compact, discussed)
+        for block in (self.levels, self.allocation, self.discuss):
+            self.blocks.removeWidget(block)
+        for column in range(2):
+            self.blocks.setColumnStretch(column, 0)
+        if landscape and discussed:
+            beside = compact > 0  # the discussion's own column, beside the other two
+            self.blocks.addWidget(self.levels, 0, 0, 1, 1 if beside else 2)
+            self.blocks.addWidget(self.allocation, 1, 0)
+            self.blocks.addWidget(self.discuss, 0 if beside else 1, 1, 2 if beside else 1, 1)
+            self.blocks.setColumnStretch(0, 5 if beside else 3)
+            self.blocks.setColumnStretch(1, 3 if beside else 2)
+        else:
+            for row, block in enumerate((self.levels, self.allocation, self.discuss)):
+                self.blocks.addWidget(block, row, 0)
+        small = compact > 0
+        self.allocation_row.setStretchFactor(self.chart, 0 if small else 2)  # room for the legend
+        self.legend.setHorizontalSpacing(10 if small else 16)
+        self.blocks.setSpacing(12 - 4 * compact)
+        self.discuss_box.setSpacing(2 if small else 6)
+        for name, _share, _examples in self.classes.values():
+            name.setWordWrap(not small)  # a risk class's name whole; the levels' names wrap
+        for name, _score, _level, gauge in self.dimensions.values():
+            name.setVisible(compact < 2)
+            gauge.setVisible(compact < 2)
+        texts = [self.discuss_heading, self.lowest_category, *self.checks.values(), self.limited_by]
+        texts += [name for name, _share, _examples in self.classes.values()]
+        for _name, score, level, _gauge in self.dimensions.values():
+            texts += [score, level]
+        texts += [self.stage, self.printer_note]
+        for text in texts:
+            text.setProperty("compact", "true" if small else "false")
+        restyle(texts)
 
     def show_printer(self) -> None:
         """Say calmly when the printer cannot print (the visit's check, SPEC §19) and make
@@ -248,6 +346,32 @@ class ResultPage(Page):
             cycle = tables.life_cycle_stage(profile.life_cycle)
             text += " " + _("Family: {stage}.").format(stage=data(cycle.name))
         self.stage.setText(text)
+        self._explain(explanation_lines(tables, profile, self.lang.lang))
+
+    def _explain(self, explained: Explained) -> None:
+        """The explanation (SPEC §15) in the words the sheet uses too (kiosk.wording)."""
+        self.limited_by.setText(explained.limited_by)
+        near = {line.axis: line for line in explained.near}
+        for key, sentence in self.near.items():
+            line = near.get(key)
+            sentence.setText(line.sentence if line else "")
+            sentence.setVisible(line is not None)
+            header, cells = self.near_columns[key]
+            header.setText(line.level if line else "")
+            header.setVisible(line is not None)
+            shares = [f"{percent}%" for _name, percent in line.allocation] if line else []
+            for index, cell in enumerate(cells.values()):  # both in risk-class order
+                cell.setText(shares[index] if shares else "")
+                cell.setVisible(line is not None)
+        checks = {line.id: line.text for line in explained.checks}
+        for rule, check in self.checks.items():
+            check.setText("• " + checks[rule] if rule in checks else "")
+            check.setVisible(rule in checks)
+        self.discuss_heading.setText(explained.heading)
+        self.discuss_heading.setVisible(bool(explained.heading))
+        self.lowest_category.setText(explained.lowest_category)
+        self.lowest_category.setVisible(bool(explained.lowest_category))
+        self.discuss.setVisible(bool(explained.heading or explained.lowest_category))
 
 
 __all__ = ["FIT_STEPS", "ResultPage"]

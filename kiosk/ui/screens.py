@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kiosk.engine.model import LOSS_QUESTION
 from kiosk.flow import (
     ADMIN,
     ATTRACT,
@@ -44,6 +45,7 @@ class Screens:
 
     def __init__(self, window: KioskWindow) -> None:
         lang, questionnaire, go = window.lang, window.questionnaire, window.go
+        tables = questionnaire.tables
         attract = AttractPage(lang, window.settings.branch.name)
         attract.started.connect(window.start_visit)
         consent = ConsentPage(lang)
@@ -83,7 +85,9 @@ class Screens:
         for question in questionnaire.questions:
             page: QuestionPage
             if question.kind == "number":
-                page = NumberPage(lang, question)
+                # The loss question warns while 0 is entered: the lowest category (§15.4).
+                zero = tables.explanation.loss_warning if question.id == LOSS_QUESTION else None
+                page = NumberPage(lang, question, zero)
                 page.validity_changed.connect(window.validity)
             else:
                 page = ChoicePage(lang, question)

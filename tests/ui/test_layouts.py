@@ -7,13 +7,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.driver import VisitDriver
 from kiosk.ui.result_page import ResultPage
 from kiosk.ui.widgets import WrapButton
 from kiosk.ui.window import KioskWindow
+from tests.helpers import LONGEST_EXPLANATION
 from tests.helpers.ui import EXAMPLE
 from tests.ui.conftest import MakeWindow
 
@@ -78,6 +79,7 @@ def test_every_question_shows_every_option_and_both_buttons(
     assert problems == []
 
 
+@pytest.mark.parametrize("answers", [EXAMPLE, LONGEST_EXPLANATION], ids=["example", "longest"])
 @pytest.mark.parametrize(("size", "lang", "large"), LAYOUTS)
 def test_the_result_fits_one_screen(
     make_window: MakeWindow,
@@ -86,8 +88,10 @@ def test_the_result_fits_one_screen(
     size: tuple[int, int],
     lang: str,
     large: bool,
+    answers: dict[str, object],
 ) -> None:
-    """With the most it can say: the note that the printer cannot print (SPEC §19)."""
+    """With the most it can say: the note that the printer cannot print (SPEC §19), and
+    the worked example's explanation or the longest one (SPEC §15)."""
     window = make_window('[printing]\nprinter = "kiosk-no-such-queue"\n', size=size)
     drive = VisitDriver(window)
     drive.begin(lang)
@@ -95,7 +99,7 @@ def test_the_result_fits_one_screen(
         drive.tap("text.large")
     for screen in window.flow:
         if screen in window.question_pages:
-            drive.answer(screen, EXAMPLE.get(screen))
+            drive.answer(screen, answers.get(screen))
         elif screen == "optional_intro":
             drive.tap_and_wait("nav.next")
     drive.tap_and_wait("review.confirm")
@@ -107,7 +111,19 @@ def test_the_result_fits_one_screen(
     assert isinstance(page, ResultPage)
     assert page.needed_height(area.viewport().width()) <= area.viewport().height()
     assert area.verticalScrollBar().maximum() == 0
-    names = ("result.print", "result.export", "result.finish", "result.notice")
-    for name in (*names, "result.printer_unavailable"):
+    assert area.horizontalScrollBar().maximum() == 0
+    content = area.widget()
+    assert content is not None
+    assert content.minimumSizeHint().width() <= area.viewport().width()
+    names = ["result.print", "result.export", "result.finish", "result.notice"]
+    names += ["result.printer_unavailable", "result.explain.limited_by"]
+    explained = [
+        label.objectName()
+        for label in page.findChildren(QLabel)
+        if label.objectName().startswith(("result.explain.near.", "result.check.", "result.low"))
+        and not label.isHidden()
+    ]
+    assert len(explained) >= (2 if answers is EXAMPLE else 8)
+    for name in names + explained:
         assert wholly_visible(drive.widget(name), window), name
     assert (window.width(), window.height()) == size
