@@ -127,7 +127,8 @@ def measure(
         times["scan"].append(scan)
         wrong += not profile_shown(profile)
         times["refused"].append(enter(code[:-1] + ("A" if code[-1] != "A" else "B"))[1])
-        wrong += window.findChild(QWidget, "counter.capacity.score") is not None  # no profile
+        profile_area = window.findChild(QWidget, "counter.profile")
+        wrong += profile_area is None or profile_area.isVisible()  # no profile when refused
         times["scan_after_refused"].append(enter(code)[1])  # the profile shown again
         wrong += not profile_shown(profile)
         times["number"].append(enter(number)[1])

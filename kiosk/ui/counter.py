@@ -12,14 +12,13 @@ kiosk.counter_lookup and kiosk.counter_words (no Qt).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.counter_lookup import MAX_INPUT_CHARS, CounterLookup, Found, Refused, staff_copy
-from kiosk.counter_words import Fact, ProfileWords, profile_words, refusal_words
+from kiosk.counter_words import profile_words, refusal_words
 from kiosk.engine import Questionnaire
 from kiosk.files import write_atomic
 from kiosk.i18n import language_names
@@ -36,12 +35,15 @@ from kiosk.palette import ACCENT, LINE, MUTED, PANEL, PAPER, WARNING
 from kiosk.printing import print_pdf
 from kiosk.settings import Settings
 from kiosk.ui.app import screen_scale, style_sheet
-from kiosk.ui.page_parts import card, touch_scroll
+from kiosk.ui.counter_profile import ProfileView
+from kiosk.ui.page_parts import touch_scroll
 from kiosk.ui.staff_operations import STAFF_PRINT_TIMEOUT_S, StaffOutcome, staff_cause
 from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import Language
 from kiosk.ui.widgets import button, label, set_state
 from kiosk.wording import sentences
+
+log = logging.getLogger("kiosk.counter")
 
 COUNTER_FOLDER = "counter"
 """Where a staff copy that could not be printed is saved, in the data folder."""
@@ -74,6 +76,7 @@ def counter_style(scale: float) -> str:
     #counter QLabel[role="level"] {{ font-size: {px(30)}; }}
     #counter QLabel[role="section"] {{ font-size: {px(24)}; color: {ACCENT}; }}
     #counter QLabel[role="refused"] {{ font-size: {px(30)}; color: {WARNING}; }}
+    #counter QLabel[role="warning"] {{ font-size: {px(24)}; }}
     #counter QLabel#counter\\.print\\.message {{ font-size: {px(26)}; color: {ACCENT}; }}
     #counter QLabel[role="signature"] {{ font-size: {px(24)}; color: {WARNING}; }}
     #counter QLabel[role="signature"][ok="true"] {{ color: {ACCENT}; }}
@@ -140,11 +143,8 @@ class CounterWindow(QWidget):
         self.print_message = label("", "help", "counter.print.message")
         self.print_message.setVisible(False)
 
-        self.profile = QWidget()
-        self.profile.setObjectName("counter.profile")
+        self.profile = ProfileView(questionnaire)
         self.profile.setVisible(False)
-        self.profile_layout = QVBoxLayout(self.profile)
-        self.profile_layout.setContentsMargins(0, 0, 0, 0)
         self.profile_area = touch_scroll(self.profile)
         self.profile_area.setObjectName("counter.scroll")
         self.profile_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -177,8 +177,10 @@ class CounterWindow(QWidget):
         result = self.lookup.read(text)
         if isinstance(result, Found):
             self.found, self.refused = result, None
+            log.info("sheet %s shown (%s, from %s)", result.sheet, result.signature, result.source)
         else:
             self.found, self.refused = None, result
+            log.info("refused (%s): %s", result.reason, result.detail)
         self.printed = None
         self._show()
         # The next scan replaces what is there (a scanner types, it does not clear).
@@ -200,18 +202,12 @@ class CounterWindow(QWidget):
                 )
             )
         self.status.setVisible(refused is not None)
-        self.setUpdatesEnabled(False)
-        try:
-            _clear(self.profile_layout)
-            if found is not None:
-                words = profile_words(
-                    found.questionnaire, found.profile, found.sheet, found.signature, self.lang.lang
-                )
-                view = _ProfileView(words, self.lang.lang, _, wide=self.wide)
-                self.profile_layout.addWidget(view)
-            self.profile.setVisible(found is not None)
-        finally:
-            self.setUpdatesEnabled(True)
+        if found is not None:
+            words = profile_words(
+                found.questionnaire, found.profile, found.sheet, found.signature, self.lang.lang
+            )
+            self.profile.show_words(words, self.lang.lang, _)
+        self.profile.setVisible(found is not None)
 
     def _show_printed(self) -> None:
         printed = self.printed
@@ -246,6 +242,7 @@ class CounterWindow(QWidget):
         self.print_message.setVisible(True)
 
         def done(outcome: StaffOutcome) -> None:
+            log.info("%s", outcome.log)
             self.printed = outcome
             self._show_printed()
             self.print_button.setEnabled(self.found is not None)
@@ -273,115 +270,11 @@ class CounterWindow(QWidget):
         wide = self.width() >= WIDE
         if wide != self.wide:
             self.wide = wide
-            self._show()
+            self.profile.set_wide(wide)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.tasks.shutdown()
         super().closeEvent(event)
-
-
-class _ProfileView(QWidget):
-    """One profile in words, laid out: the facts on the left, the answers on the right."""
-
-    def __init__(
-        self, words: ProfileWords, lang: str, _: Callable[[str], str], *, wide: bool
-    ) -> None:
-        super().__init__()
-        columns = QHBoxLayout(self) if wide else QVBoxLayout(self)
-        columns.setContentsMargins(0, 0, 0, 0)
-        columns.setSpacing(20)
-        left = QVBoxLayout()
-        left.setSpacing(12)
-        head = QHBoxLayout()
-        head.addWidget(label(words.heading, "title", "counter.sheet", wrap=False))
-        head.addSpacing(20)
-        signature = label(words.signature, "signature", "counter.signature")
-        set_state(signature, "ok", words.signature_ok)
-        head.addWidget(signature, 1)
-        left.addLayout(head)
-
-        scores = QHBoxLayout()
-        scores.setSpacing(16)
-        for score in words.scores:
-            box = card()
-            row = QHBoxLayout(box)
-            row.setContentsMargins(16, 4, 16, 4)
-            row.addWidget(label(score.label, "help", wrap=False))
-            row.addSpacing(12)
-            row.addWidget(label(score.score, "score", f"counter.{score.key}.score", wrap=False))
-            row.addSpacing(12)
-            row.addWidget(label(score.level, "level", f"counter.{score.key}.level"), 1)
-            scores.addWidget(box, 1)
-        left.addLayout(scores)
-        left.addWidget(_facts(words.facts))
-
-        explained = words.explained
-        box = card()
-        inner = QVBoxLayout(box)
-        inner.addWidget(label(_("Why this allocation"), "section"))
-        inner.addWidget(label(explained.limited_by, "fact", "counter.explain.limited_by"))
-        for near in explained.near:
-            shares = " / ".join(f"{name} {percent}%" for name, percent in near.allocation)
-            text = sentences(
-                lang,
-                near.sentence,
-                _("At {level}: {allocation}.").format(level=near.level, allocation=shares),
-            )
-            inner.addWidget(label(text, "fact", f"counter.explain.near.{near.axis}"))
-        if explained.checks:
-            inner.addWidget(label(explained.heading, "section", "counter.checks"))
-            for check in explained.checks:
-                inner.addWidget(label(f"• {check.text}", "fact", f"counter.check.{check.id}"))
-        else:
-            inner.addWidget(label(_("No answers need a second look."), "fact", "counter.checks"))
-        if explained.lowest_category:
-            inner.addWidget(label(explained.lowest_category, "warning", "counter.lowest_category"))
-        left.addWidget(box)
-
-        box = card()
-        inner = QVBoxLayout(box)
-        inner.addWidget(label(_("For staff: segment and service strategy"), "section"))
-        inner.addWidget(_facts(words.staff))
-        left.addWidget(box)
-        left.addStretch(1)
-
-        answers = card()
-        grid = QGridLayout(answers)
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(6)
-        grid.addWidget(label(words.answers_heading, "section"), 0, 0, 1, 3)
-        for at, line in enumerate(words.answers, start=1):
-            grid.addWidget(label(line.question, "cell"), at, 0)
-            grid.addWidget(label(line.answer, "cell", f"counter.answer.{line.question_id}"), at, 1)
-            grid.addWidget(label(line.points, "points", wrap=False), at, 2)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setRowStretch(len(words.answers) + 1, 1)
-        columns.addLayout(left, 11 if wide else 0)
-        columns.addWidget(answers, 9 if wide else 0)
-
-
-def _facts(facts: tuple[Fact, ...]) -> QWidget:
-    holder = QWidget()
-    grid = QGridLayout(holder)
-    grid.setContentsMargins(4, 0, 4, 0)
-    grid.setHorizontalSpacing(16)
-    grid.setVerticalSpacing(6)
-    for row, fact in enumerate(facts):
-        grid.addWidget(label(fact.label, "small"), row, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(label(fact.value, "fact", f"counter.{fact.key}"), row, 1)
-    grid.setColumnStretch(1, 1)
-    return holder
-
-
-def _clear(layout: QVBoxLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.hide()
-            widget.setParent(None)  # out of the window now (findChild, screen readers)
-            widget.deleteLater()
 
 
 def print_staff_copy(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from kiosk.ui.counter import CounterWindow
 from kiosk.ui.driver import wait_until
 from kiosk.wording import explanation_lines
 from tests.conftest import WORKED_EXAMPLE
-from tests.helpers import run_kiosk
+from tests.helpers import LONGEST_EXPLANATION, run_kiosk
 from tests.helpers.cups import printed_file
 
 EXAMPLE: dict[str, Any] = json.loads(WORKED_EXAMPLE.read_text("utf-8"))
@@ -122,7 +123,9 @@ def test_a_scanned_code_shows_the_whole_profile(qtbot: QtBot, counter: CounterWi
     )
     assert text(counter, "counter.explain.limited_by") == explained.limited_by
     assert text(counter, "counter.explain.near.attitude").startswith(explained.near[0].sentence)
-    assert counter.findChild(QWidget, "counter.explain.near.capacity") is None
+    assert not child(counter, "counter.explain.near.capacity").isVisible()
+    assert not child(counter, "counter.lowest_category").isVisible()
+    assert text(counter, "counter.checks") == "没有需要再次确认的答案。"
     assert text(counter, "counter.allocation") == "低风险产品 0% / 中风险产品 40% / 高风险产品 60%"
     assert text(counter, "counter.segment") == "稳定中型 (stable_medium)"
     assert text(counter, "counter.key_client") == "非重点客户"
@@ -302,3 +305,100 @@ def test_kiosk_counter_opens_with_its_settings_and_ends_on_sigterm(tmp_path: Pat
             proc.kill()
             proc.wait()
     assert not (data / DB_FILE).exists()  # it only reads: no session log made
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None,
+    reason="pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed to read a sheet's QR",
+)
+def test_the_qr_of_a_sheet_made_by_kiosk_report_shows_its_profile(
+    qtbot: QtBot, make_counter: Callable[..., CounterWindow], tmp_path: Path
+) -> None:
+    """The whole way: `kiosk report` with the counter's key, the PDF rendered, its QR
+    read by a real decoder (what a USB scanner does), the text typed into the counter."""
+    counter = make_counter()
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(EXAMPLE), "utf-8")
+    settings = tmp_path / "settings.toml"  # the counter's own
+    run = run_kiosk(
+        "--settings",
+        str(settings),
+        "report",
+        "--answers",
+        str(answers),
+        "--out",
+        str(tmp_path / "s.pdf"),
+    )
+    assert run.code == 0, run.err
+    number = run.out.split()[1]
+    image = tmp_path / "s"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-png",
+            str(tmp_path / "s.pdf"),
+            str(image),
+        ],
+        check=True,
+        timeout=60,
+    )
+    read = subprocess.run(
+        ["zbarimg", "--nodbus", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", f"{image}.png"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    [code] = read.stdout.decode("utf-8").splitlines()
+    scan(qtbot, counter, code)
+    assert shows_profile(counter)
+    assert text(counter, "counter.sheet") == f"单号 {number}"
+    assert text(counter, "counter.signature").startswith("签名有效")
+    assert (text(counter, "counter.capacity.score"), text(counter, "counter.attitude.score")) == (
+        "67",
+        "58",
+    )
+    changed = code[:-1] + ("A" if code[-1] != "A" else "B")
+    scan(qtbot, counter, changed)
+    assert not shows_profile(counter)
+
+
+def test_a_bad_settings_file_shows_the_staff_error_window(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[branch]\nsheet_key = "not hex"\n', "utf-8")
+    window = counter_window(settings)
+    qtbot.addWidget(window)
+    assert not isinstance(window, CounterWindow)
+    assert "sheet_key" in " ".join(label.text() for label in window.findChildren(QLabel))
+
+
+def test_the_longest_explanation_shows_every_check_and_the_lowest_category(
+    qtbot: QtBot, counter: CounterWindow
+) -> None:
+    questionnaire = load_questionnaire()
+    profile = score(questionnaire, LONGEST_EXPLANATION)
+    explained = explanation_lines(questionnaire.tables, profile, "zh_CN")
+    assert explained.checks
+    assert explained.lowest_category
+    assert len(explained.near) == 2
+    code = encode(questionnaire, LONGEST_EXPLANATION, NUMBER, bytes.fromhex(KEY))
+    scan(qtbot, counter, code)
+    assert text(counter, "counter.checks") == explained.heading
+    for check in explained.checks:
+        assert child(counter, f"counter.check.{check.id}").isVisible()
+        assert text(counter, f"counter.check.{check.id}") == f"• {check.text}"
+    for rule in questionnaire.tables.checks:
+        if rule.id not in {check.id for check in explained.checks}:
+            assert not child(counter, f"counter.check.{rule.id}").isVisible()
+    assert text(counter, "counter.lowest_category") == explained.lowest_category
+    assert child(counter, "counter.explain.near.capacity").isVisible()
+    # the worked example next: what it does not have is gone
+    scan(qtbot, counter, code_for())
+    assert not child(counter, "counter.lowest_category").isVisible()
+    assert not any(child(counter, f"counter.check.{c.id}").isVisible() for c in explained.checks)
