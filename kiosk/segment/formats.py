@@ -148,8 +148,8 @@ def _value(cell: Any) -> Any:
 
 class RowWriter:
     """Rows out to `path` in the kind of the list (CSV: UTF-8 with BOM, for spreadsheet
-    programs), through a temporary file beside it: `commit` puts it in place,
-    `discard` removes it."""
+    programs), through a temporary file beside it: `finish` completes it, `commit` puts
+    it in place, `discard` removes it unless it was committed."""
 
     def __init__(self, path: Path, kind: Kind) -> None:
         self.path = path
@@ -160,6 +160,7 @@ class RowWriter:
         self._book: Any = None
         self.write: Callable[[Sequence[Any]], object]
         self._done = False
+        self._finished = False
         if kind == "csv":
             # The BOM by hand: the utf-8-sig codec encodes in Python, utf-8 in C.
             self._text = os.fdopen(handle, "w", encoding="utf-8", newline="")
@@ -173,15 +174,20 @@ class RowWriter:
             self._sheet = self._book.create_sheet()
             self.write = self._sheet.append
 
-    def commit(self) -> None:
+    def finish(self) -> None:
+        """Complete the temporary file on disk."""
         if self._text is not None:
             self._text.flush()
             os.fsync(self._text.fileno())
             self._text.close()
         else:
             self._book.save(self.tmp)
-        self._done = True
+        self._finished = True
+
+    def commit(self) -> None:
+        """Put the finished file in place."""
         self.tmp.replace(self.path)
+        self._done = True
 
     def discard(self) -> None:
         """Remove what was written, unless it was committed."""
@@ -190,7 +196,7 @@ class RowWriter:
         self._done = True
         if self._text is not None:
             self._text.close()
-        else:
+        elif not self._finished:
             self._sheet.close()  # ends openpyxl's stream (its own temporary file goes at exit)
         with contextlib.suppress(OSError):
             self.tmp.unlink()

@@ -85,18 +85,21 @@ def segment_list(
             columns = find_columns(cells)
         except CellError as exc:
             raise ListError(f"{source.path}: {source.where} {line}: {exc}") from None
-        writer = RowWriter(out, source.kind)
-        refused = RowWriter(rejects, source.kind) if rejects is not None else None
+        writers: list[RowWriter] = []
         try:
+            writer = RowWriter(out, source.kind)
+            writers.append(writer)
+            refused = RowWriter(rejects, source.kind) if rejects is not None else None
+            writers += [refused] if refused is not None else []
             run = _Run(source, columns, Segmenter(tables), plan, writer=writer, refused=refused)
             result = run.rows(rows)
-            writer.commit()
-            if refused is not None:
-                refused.commit()
+            for each in writers:  # both complete on disk before either is put in place
+                each.finish()
+            for each in writers:
+                each.commit()
         finally:
-            writer.discard()
-            if refused is not None:
-                refused.discard()
+            for each in writers:
+                each.discard()
     return result
 
 
