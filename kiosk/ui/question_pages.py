@@ -312,11 +312,12 @@ class NumberPage(QuestionPage):
         else:
             self.warning.setText("")
         self.warning.setVisible(bool(self.warning.text()))
+        self.example.setVisible(bool(self.example.text()))
         if self.question.id == "loss_tolerance_pct":
             # The help line gives the general example; this one is the client's own.
             self.example.setText(
                 ""
-                if value is None
+                if not value  # nothing, or 0: the warning says what 0 means
                 else _("So a {pct}% loss on {capital} would be {amount}.").format(
                     pct=value,
                     capital=money(self.lang.lang, LOSS_EXAMPLE_YUAN),

@@ -127,3 +127,21 @@ def test_the_result_fits_one_screen(
     for name in names + explained:
         assert wholly_visible(drive.widget(name), window), name
     assert (window.width(), window.height()) == size
+
+
+@pytest.mark.parametrize(("size", "lang", "large"), LAYOUTS)
+def test_the_loss_warning_fits_with_the_pad(
+    make_window: MakeWindow, no_highlight: None, size: tuple[int, int], lang: str, large: bool
+) -> None:
+    """0 entered on the loss question: its warning (SPEC §15.4) is wholly on screen too."""
+    window = make_window(size=size)
+    drive = VisitDriver(window)
+    drive.begin(lang)
+    if large:
+        drive.tap("text.large")
+    while drive.screen != "loss_tolerance_pct":
+        drive.answer(drive.screen, EXAMPLE[drive.screen])
+    drive.type_number("loss_tolerance_pct", 0)
+    QTest.qWait(50)
+    assert wholly_visible(drive.widget("loss_tolerance_pct.warning"), window)
+    assert problems_on(window, "loss_tolerance_pct") == []
