@@ -74,15 +74,15 @@ def find_columns(header: Sequence[object]) -> Columns:
         target[name] = index
     missing = [name for name in REQUIRED if name not in found]
     if missing:
-        accepted = ", ".join(
-            f"{name} or {zh}"
+        named = ", ".join(
+            f"{name} ({zh})"
             for name in missing
             for zh, alias in HEADER_ALIASES.items()
             if alias == name and zh != name
         )
         raise CellError(
-            f"the header row has no column {', '.join(missing)}; expected the columns "
-            f"client_ref, capital_cny, turnover (or 客户编号, 资产(元), 年周转率): {accepted}"
+            f"the header row has no column {named}; expected the columns client_ref, "
+            "capital_cny, turnover (or 客户编号, 资产(元), 年周转率)"
         )
     return Columns(
         texts,
