@@ -402,3 +402,17 @@ def test_the_longest_explanation_shows_every_check_and_the_lowest_category(
     scan(qtbot, counter, code_for())
     assert not child(counter, "counter.lowest_category").isVisible()
     assert not any(child(counter, f"counter.check.{c.id}").isVisible() for c in explained.checks)
+
+
+def test_the_input_keeps_the_focus_for_the_next_scan(qtbot: QtBot, counter: CounterWindow) -> None:
+    """A scanner types wherever the focus is: no button takes it from the input."""
+    counter.activateWindow()
+    field = child(counter, "counter.input")
+    qtbot.waitUntil(field.hasFocus, timeout=3000)
+    scan(qtbot, counter, code_for())
+    for name in ("lang.en", "counter.show", "lang.zh_CN"):
+        qtbot.mouseClick(child(counter, name), Qt.MouseButton.LeftButton)
+        assert counter.focusWidget() is field, name
+    qtbot.keyClicks(counter.focusWidget(), code_for("0000-20261202-1002"))
+    qtbot.keyClick(counter.focusWidget(), Qt.Key.Key_Return)
+    assert text(counter, "counter.sheet") == "单号 0000-20261202-1002"
