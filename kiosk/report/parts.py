@@ -1,6 +1,7 @@
-"""What both pages of the sheet are built from: the questionnaire, the profile and the
+"""What the pages of the sheet are built from: the questionnaire, the profile and the
 header, the paragraph styles in the sheet's font, and small helpers for tables, paragraphs
-and data texts in the sheet's language."""
+and data texts in the sheet's language. SheetStyles alone (no profile) also makes the
+summary page of `kiosk segment`."""
 
 from __future__ import annotations
 
@@ -25,21 +26,10 @@ PANEL = colors.HexColor(palette.SHADE)
 ACCENT = colors.HexColor(palette.ACCENT)
 
 
-class SheetParts:
-    """The base of ClientPage and StaffPage: what they show, in which styles."""
+class SheetStyles:
+    """The paragraph styles in the sheet's font and language, and the helpers below."""
 
-    def __init__(
-        self,
-        questionnaire: Questionnaire,
-        profile: Profile,
-        header: SheetHeader,
-        lang: str,
-        font: str,
-    ) -> None:
-        self.q = questionnaire
-        self.tables: Tables = questionnaire.tables
-        self.profile = profile
-        self.header = header
+    def __init__(self, lang: str, font: str) -> None:
         self.lang = lang
         self.font = font
         self._: Callable[[str], str] = texts(lang)
@@ -92,6 +82,24 @@ class SheetParts:
         get = getattr(text, "get")  # noqa: B009 - Text and TextList share get(lang)
         value: str = get(self.lang)
         return value
+
+
+class SheetParts(SheetStyles):
+    """The base of ClientPage and StaffPage: what they show, in which styles."""
+
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        profile: Profile,
+        header: SheetHeader,
+        lang: str,
+        font: str,
+    ) -> None:
+        super().__init__(lang, font)
+        self.q = questionnaire
+        self.tables: Tables = questionnaire.tables
+        self.profile = profile
+        self.header = header
 
 
 def escape_markup(text: str) -> str:

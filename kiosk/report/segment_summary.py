@@ -15,13 +15,11 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from kiosk import __version__
 from kiosk.engine import Tables
-from kiosk.i18n import texts
-from kiosk.report.charts import INK, MUTED
 from kiosk.report.document import (
     CONTENT_WIDTH,
     MARGIN_X,
@@ -30,7 +28,7 @@ from kiosk.report.document import (
     SheetDocument,
 )
 from kiosk.report.fonts import register_fonts
-from kiosk.report.parts import ACCENT, PANEL, RULE, escape_markup
+from kiosk.report.parts import ACCENT, PANEL, RULE, SheetStyles
 from kiosk.segment.run import CellCount, SegmentRun
 
 KEY_MARK = "★"
@@ -76,37 +74,16 @@ def build_segment_summary(
     return out.getvalue()
 
 
-class _SummaryPage:
+class _SummaryPage(SheetStyles):
     def __init__(
         self, run: SegmentRun, tables: Tables, header: SummaryHeader, lang: str, font: str
     ) -> None:
+        super().__init__(lang, font)
         self.run = run
         self.tables = tables
         self.header = header
-        self.lang = lang
-        self.font = font
-        self._ = texts(lang)
-        # The sheet's styles (kiosk.report.parts.SheetParts), for a page without a profile.
-        wrap = "CJK" if lang == "zh_CN" else None
-        self.body = ParagraphStyle(
-            "body", fontName=font, fontSize=10, leading=13, textColor=INK, wordWrap=wrap
-        )
-        self.small = ParagraphStyle(
-            "small", parent=self.body, fontSize=8, leading=10, textColor=MUTED
-        )
-        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=9.5, leading=11.5)
-        self.h1 = ParagraphStyle("h1", parent=self.body, fontSize=18, leading=22, textColor=ACCENT)
-        self.h2 = ParagraphStyle(
-            "h2",
-            parent=self.body,
-            fontSize=11.5,
-            leading=15,
-            textColor=ACCENT,
-            spaceBefore=8,
-            spaceAfter=4,
-        )
-        self.big = ParagraphStyle("big", parent=self.body, fontSize=13, leading=16)
-        self.count = ParagraphStyle("count", parent=self.body, fontSize=15, leading=18)
+        self.h2 = ParagraphStyle("h2", parent=self.h2, spaceBefore=8, spaceAfter=4)
+        self.count = ParagraphStyle("count", parent=self.share)
         self.mark = ParagraphStyle("mark", parent=self.small, textColor=ACCENT)
 
     # ------------------------------------------------------------------ parts
@@ -208,19 +185,16 @@ class _SummaryPage:
             [self.p(self.t(s.name), self.cell), self.p(self.t(s.description), self.body)]
             for s in (*self.tables.service_levels, *self.tables.services)
         ]
-        table = Table(rows, colWidths=[HEAD_WIDTH + 20, CONTENT_WIDTH - HEAD_WIDTH - 20])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), self.font),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
+        return self.table(
+            rows,
+            colWidths=[HEAD_WIDTH + 20, CONTENT_WIDTH - HEAD_WIDTH - 20],
+            style=[
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ],
         )
-        return table
 
     # ------------------------------------------------------------------ cells
 
@@ -256,9 +230,7 @@ class _SummaryPage:
     def grid(self, rows: list[list[object]], style: list[Any], *, totals: bool = False) -> Table:
         bands = len(self.tables.activity) + (1 if totals else 0)
         width = (CONTENT_WIDTH - HEAD_WIDTH) / bands
-        table = Table(rows, colWidths=[HEAD_WIDTH] + [width] * bands)
         commands: list[Any] = [
-            ("FONTNAME", (0, 0), (-1, -1), self.font),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
             ("LINEBELOW", (0, 0), (-1, 0), 1, ACCENT),
@@ -271,8 +243,7 @@ class _SummaryPage:
                 ("LINEABOVE", (0, -1), (-1, -1), 1, ACCENT),
                 ("LINEBEFORE", (-1, 0), (-1, -1), 1, ACCENT),
             ]
-        table.setStyle(TableStyle(commands))
-        return table
+        return self.table(rows, colWidths=[HEAD_WIDTH] + [width] * bands, style=commands)
 
     def capital_range(self, index: int) -> str:
         band = self.tables.capital[index]
@@ -288,11 +259,3 @@ class _SummaryPage:
                 return f"{yuan / 10000:,.1f}".removesuffix(".0") + "万元"
             return f"{yuan:,.0f}元"
         return f"{yuan:,.0f} yuan"
-
-    def p(self, text: str, style: ParagraphStyle) -> Paragraph:
-        return Paragraph(escape_markup(text), style)
-
-    def t(self, text: object) -> str:
-        get = getattr(text, "get")  # noqa: B009 - Text and TextList share get(lang)
-        value: str = get(self.lang)
-        return value
