@@ -11,18 +11,11 @@ from __future__ import annotations
 
 from kiosk.engine.errors import AnswerError, DataError, KioskError
 from kiosk.engine.loading import load_questionnaire
-from kiosk.engine.model import (
-    CheckRule,
-    ExplanationTexts,
-    Question,
-    Questionnaire,
-    QuestionnaireRef,
-    Tables,
-    Text,
-)
+from kiosk.engine.model import Question, Questionnaire, QuestionnaireRef, Text
 from kiosk.engine.profile import Allocation, Dimension, Explanation, Near, Profile, Segment
 from kiosk.engine.resources import LANGS, default_resources_dir
 from kiosk.engine.scoring import accepted, score
+from kiosk.engine.tables import CheckRule, ExplanationTexts, Tables
 
 __all__ = [
     "LANGS",

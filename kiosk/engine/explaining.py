@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kiosk.engine.model import LOSS_QUESTION, Tables
+from kiosk.engine.model import LOSS_QUESTION
 from kiosk.engine.profile import Dimension, Explanation
+from kiosk.engine.tables import Tables
 
 
 def explain(

@@ -22,18 +22,9 @@ import itertools
 import string
 from collections.abc import Mapping, Sequence
 
-from kiosk.engine.model import (
-    LIMITED_BY,
-    NEAR_DIRECTIONS,
-    SCORED_SECTIONS,
-    CheckRule,
-    Clause,
-    ExplanationTexts,
-    Level,
-    Question,
-    Text,
-)
+from kiosk.engine.model import LIMITED_BY, NEAR_DIRECTIONS, SCORED_SECTIONS, Level, Question, Text
 from kiosk.engine.resources import LANGS
+from kiosk.engine.tables import CheckRule, Clause, ExplanationTexts
 from kiosk.engine.validation import Checker, join_ids
 
 SUBJECTS = ("question", "level", "level_gap")

@@ -33,10 +33,10 @@ from kiosk.engine.model import (
     Questionnaire,
     RiskClass,
     Service,
-    Tables,
     Text,
 )
 from kiosk.engine.resources import LANGS, QUESTIONNAIRE_FILE, TABLES_FILE, default_resources_dir
+from kiosk.engine.tables import Tables
 from kiosk.engine.validation import (
     Checker,
     check_bands,

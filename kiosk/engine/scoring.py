@@ -11,8 +11,9 @@ from collections.abc import Mapping
 
 from kiosk.engine.errors import MISSING, AnswerError
 from kiosk.engine.explaining import explain
-from kiosk.engine.model import Question, Questionnaire, Tables
+from kiosk.engine.model import Question, Questionnaire
 from kiosk.engine.profile import Answer, Dimension, Profile
+from kiosk.engine.tables import Tables
 
 
 def accepted(question: Question) -> str:

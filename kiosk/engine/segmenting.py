@@ -11,7 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from kiosk.engine.model import ActivityBand, CapitalBand, Segment, Tables
+from kiosk.engine.model import ActivityBand, CapitalBand, Segment
+from kiosk.engine.tables import Tables
 
 
 @dataclass(frozen=True)
