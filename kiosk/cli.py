@@ -236,7 +236,7 @@ def _add_fleet_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     sync_cmd.add_argument("--once", action="store_true", required=True, help="push once and exit")
     sync_cmd.add_argument("--url", help="this PostgreSQL URI instead of [sync] url")
-    sync_cmd.add_argument("--batch", type=int, help="records a transaction (default 1000)")
+    sync_cmd.add_argument("--batch", type=int, help="records a transaction (default 2500)")
     sync_cmd.set_defaults(func=_fleet_command("cmd_sync"))
     fleet_cmd = commands.add_parser(
         "fleet",

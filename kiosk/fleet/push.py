@@ -9,6 +9,7 @@ no-op. The network is never touched with the session log's lock held.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kiosk.fleet")
 
-BATCH = 1000
-"""Visits (and prints) a batch: one server transaction, one local one."""
+BATCH = 2500
+"""Visits (and prints) a batch: one server transaction, one local one (each commit of
+the session log waits for the disk: fewer, larger batches catch up faster)."""
 
 # Each queued column's array type on the server; the server's name for it.
 _VISIT_TYPES = {
@@ -43,7 +45,7 @@ _VISIT_TYPES = {
     "low_risk": "smallint",
     "medium_risk": "smallint",
     "high_risk": "smallint",
-    "checks": "jsonb",
+    "checks": "text",  # each an array literal, {"id","id"} (_checks), cast per row
 }
 _PRINT_TYPES = {"uid": "text", "id": "bigint", "at": "timestamp"}
 _SERVER_NAMES = {"uid": None, "id": "local_id"}
@@ -51,13 +53,8 @@ _SERVER_NAMES = {"uid": None, "id": "local_id"}
 
 def _insert(table: str, key: str, columns: tuple[str, ...], types: dict[str, str]) -> str:
     names = [_SERVER_NAMES.get(c, c) or key for c in columns]
-    values = [
-        f"CASE WHEN u.{c} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.{c})) END"
-        if c == "checks"
-        else f"u.{c}"
-        for c in columns
-    ]
-    arrays = ", ".join(f"%s::{types.get(c, 'text')}[]" for c in columns)
+    values = [f"u.{c}::text[]" if c == "checks" else f"u.{c}" for c in columns]
+    arrays = ", ".join(f"%b::{types.get(c, 'text')}[]" for c in columns)  # binary: no escaping
     return (
         f"INSERT INTO {table} (kiosk_id, branch_code, {', '.join(names)})"
         f" SELECT %s, %s, {', '.join(values)}"
@@ -162,7 +159,19 @@ def _arrays(
 ) -> list[object]:
     if not rows:
         return [kiosk_id, branch, *([] for _ in columns)]
-    return [kiosk_id, branch, *(list(column) for column in zip(*rows, strict=True))]
+    arrays: list[list[object]] = [list(column) for column in zip(*rows, strict=True)]
+    if "checks" in columns:
+        where = columns.index("checks")
+        arrays[where] = [_checks(value) for value in arrays[where]]
+    return [kiosk_id, branch, *arrays]
+
+
+def _checks(stored: object) -> str | None:
+    """The session log's JSON list of check ids as a PostgreSQL array literal."""
+    if stored is None:
+        return None
+    ids = json.loads(str(stored))
+    return "{" + ",".join(json.dumps(str(check)) for check in ids) + "}"
 
 
 __all__ = ["BATCH", "PushResult", "push"]

@@ -96,21 +96,32 @@ class SyncQueue:
 
     def queued(self, limit: int) -> Queued:
         """Up to `limit` visits and `limit` print attempts not yet synced, each with its uid."""
-        with self._transaction() as db:
-            for table in ("visits", "prints"):
+        with self._reading() as db:
+            unnamed = any(
                 db.execute(
-                    f"UPDATE {table} SET uid = lower(hex(randomblob(16)))"
-                    " WHERE synced_at IS NULL AND uid IS NULL"
-                )
+                    f"SELECT 1 FROM {table} WHERE synced_at IS NULL AND uid IS NULL LIMIT 1"
+                ).fetchone()
+                for table in ("visits", "prints")
+            )
+        # Every queued row gets its uid at once (one write, then reads only); a row
+        # recorded meanwhile waits for the next batch.
+        if unnamed:
+            with self._transaction() as db:
+                for table in ("visits", "prints"):
+                    db.execute(
+                        f"UPDATE {table} SET uid = lower(hex(randomblob(16)))"
+                        " WHERE synced_at IS NULL AND uid IS NULL"
+                    )
+        with self._reading() as db:
             visits = db.execute(
                 f"SELECT {', '.join(VISIT_COLUMNS)} FROM visits"
-                " WHERE synced_at IS NULL ORDER BY id LIMIT ?",
+                " WHERE synced_at IS NULL AND uid IS NOT NULL ORDER BY id LIMIT ?",
                 (limit,),
             ).fetchall()
             prints = db.execute(
                 "SELECT p.uid, p.id, v.uid, p.sheet_number, p.at, p.printer, p.result"
                 " FROM prints AS p LEFT JOIN visits AS v ON v.id = p.visit_id"
-                " WHERE p.synced_at IS NULL ORDER BY p.id LIMIT ?",
+                " WHERE p.synced_at IS NULL AND p.uid IS NOT NULL ORDER BY p.id LIMIT ?",
                 (limit,),
             ).fetchall()
         return Queued(tuple(map(tuple, visits)), tuple(map(tuple, prints)))
