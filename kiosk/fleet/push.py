@@ -1,10 +1,14 @@
 """One push: the session log's queue into the fleet database, batch by batch.
 
-Each batch is one server transaction of two statements (`INSERT … SELECT FROM unnest(…)
-ON CONFLICT DO NOTHING`, visits then prints); only once it committed are its rows marked
-synced in the session log. Whatever dies in between (the server, the network, the kiosk)
-leaves them queued, and the next push sends them again, which the server's keys make a
-no-op. The network is never touched with the session log's lock held.
+Each batch is one server transaction: first a `COPY` of its visits and prints (about
+twice as fast as an INSERT), which the server's unique keys (kiosk id, uid) refuse as a
+whole when any of its rows is there already (a batch pushed before whose marks were
+lost, or another pusher of the same log at the same time); then that batch goes again
+as `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`, which skips the rows the
+server has. Only once the server committed are the rows marked synced in the session
+log. Whatever dies in between (the server, the network, the kiosk) leaves them queued,
+and the next push sends them again, which the keys make a no-op. The network is never
+touched with the session log's lock held.
 """
 
 from __future__ import annotations
@@ -140,6 +144,19 @@ def _push(
 
 
 def _send(conn: psycopg.Connection, queued: Queued, kiosk_id: str, branch: str) -> PushResult:
+    try:
+        with conn.transaction(), conn.cursor() as cursor:
+            for statement, rows, columns in (
+                (COPY_VISITS, queued.visits, VISIT_COLUMNS),
+                (COPY_PRINTS, queued.prints, PRINT_COLUMNS),
+            ):
+                if rows:
+                    with cursor.copy(statement) as copy:
+                        for row in _copy_rows(kiosk_id, branch, rows, columns):
+                            copy.write_row(row)
+        return PushResult(len(queued.visits), len(queued.prints), 0, 0, 1)
+    except psycopg.errors.UniqueViolation:
+        pass  # some of it is there already: row by row, skipping those
     with conn.transaction(), conn.cursor() as cursor:
         cursor.execute(INSERT_VISITS, _arrays(kiosk_id, branch, queued.visits, VISIT_COLUMNS))
         visits = max(cursor.rowcount, 0)
@@ -152,6 +169,25 @@ def _send(conn: psycopg.Connection, queued: Queued, kiosk_id: str, branch: str) 
         len(queued.prints) - prints,
         1,
     )
+
+
+def _copy(table: str, key: str, columns: tuple[str, ...]) -> str:
+    names = [_SERVER_NAMES.get(c, c) or key for c in columns]
+    return f"COPY {table} (kiosk_id, branch_code, {', '.join(names)}) FROM STDIN"
+
+
+COPY_VISITS = _copy("fleet_visits", "visit_uid", VISIT_COLUMNS)
+COPY_PRINTS = _copy("fleet_prints", "print_uid", PRINT_COLUMNS)
+
+
+def _copy_rows(
+    kiosk_id: str, branch: str, rows: tuple[tuple[object, ...], ...], columns: tuple[str, ...]
+) -> list[tuple[object, ...]]:
+    checks = columns.index("checks") if "checks" in columns else -1
+    return [
+        (kiosk_id, branch, *(_checks(v) if n == checks else v for n, v in enumerate(row)))
+        for row in rows
+    ]
 
 
 def _arrays(

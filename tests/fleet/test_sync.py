@@ -254,7 +254,8 @@ def _waiting_inserts(db: FleetDb) -> int:
     with psycopg.connect(db.admin_url) as conn:
         row = conn.execute(
             "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO fleet_visits%%'"
+            " WHERE wait_event_type = 'Lock'"
+            " AND (query LIKE 'COPY fleet_visits%%' OR query LIKE 'INSERT INTO fleet_visits%%')"
         ).fetchone()
     return int(row[0]) if row else 0
 
