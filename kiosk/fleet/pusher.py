@@ -52,6 +52,9 @@ class Pusher:
         self.batch = batch
         self.clock = clock
         self.failures = 0
+        """Failed tries since the last push that got through."""
+        self.failed_tries = 0
+        """Failed tries since the start."""
         self.pushed = PushResult()
         self._wake = threading.Event()
         self._stopped = threading.Event()
@@ -103,6 +106,7 @@ class Pusher:
             )
         except FleetError as exc:
             self.failures += 1
+            self.failed_tries += 1
             if self.failures == 1:
                 log.warning("fleet database: %s; the records stay queued and are retried", exc)
             else:

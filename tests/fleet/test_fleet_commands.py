@@ -192,6 +192,7 @@ def test_three_kiosks_with_the_server_killed_and_restarted_end_with_every_visit_
         for pusher in pushers:
             pusher.stop()
     assert any(p.pushed.batches for p in pushers)
+    assert sum(p.failed_tries for p in pushers) > 0  # the kills did meet the pushers
     for k in kiosks:
         assert_exactly_once(k.log, db.kiosk_url, k.settings.sync.kiosk_id)
     report = run_kiosk("fleet", "report", "--url", db.kiosk_url, "--json")
