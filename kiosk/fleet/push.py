@@ -103,14 +103,16 @@ def push(
     stop: Callable[[], bool] = lambda: False,
 ) -> PushResult:
     """Send every queued record (until `stop()` says so between batches); FleetError when
-    the fleet database cannot be reached or refuses. The attempt is kept in the session
-    log (meta `sync`) for the staff panel."""
+    the fleet database cannot be reached or refuses. With nothing queued the server is not
+    asked. An attempt that reached it, or failed, is kept in the session log (meta
+    `sync`) for the staff panel."""
     try:
         result = _push(sessions, url, kiosk_id, branch_code, batch=batch, clock=clock, stop=stop)
     except FleetError as exc:
         sessions.note_sync(clock(), str(exc))
         raise
-    sessions.note_sync(clock(), None)
+    if result.batches:
+        sessions.note_sync(clock(), None)
     return result
 
 

@@ -69,7 +69,7 @@ def query(name: str, days: int | None) -> str:
     return text.format(period=_PERIOD.format(column=column) if days is not None else "")
 
 
-@dataclass
+@dataclass(frozen=True)
 class KioskCounts:
     """One kiosk's numbers in the period."""
 
@@ -151,10 +151,11 @@ def fleet_report(
     (None: every record)."""
     since = (now or datetime.now()) - timedelta(days=days) if days is not None else None
     params = {"since": since}
-    kiosks: dict[tuple[str, str], KioskCounts] = {}
+    kiosks: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def at(branch: str, kiosk: str) -> KioskCounts:
-        return kiosks.setdefault((branch, kiosk), KioskCounts(branch, kiosk))
+    def at(branch: str, kiosk: str) -> dict[str, Any]:
+        """The fields of one kiosk's KioskCounts, filled in by the queries below."""
+        return kiosks.setdefault((branch, kiosk), asdict(KioskCounts(branch, kiosk)))
 
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -163,12 +164,10 @@ def fleet_report(
         conn.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
         for row in conn.execute(query("counts", days), params):
             counts = at(row[0], row[1])
-            (counts.visits, counts.completed) = row[2], row[3]
-            for name, value in zip(OUTCOME_COUNTS, row[4:9], strict=True):
-                setattr(counts, name, value)
-            counts.ratings, counts.mean_rating, counts.checks_known = row[9], row[10], row[11]
-            counts.first_visit = row[12].isoformat(timespec="seconds") if row[12] else None
-            counts.last_visit = row[13].isoformat(timespec="seconds") if row[13] else None
+            counts.update(zip(("visits", "completed", *OUTCOME_COUNTS), row[2:9], strict=True))
+            counts.update(ratings=row[9], mean_rating=row[10], checks_known=row[11])
+            counts["first_visit"] = row[12].isoformat(timespec="seconds") if row[12] else None
+            counts["last_visit"] = row[13].isoformat(timespec="seconds") if row[13] else None
         spreads: dict[tuple[str, str, int], dict[str, int]] = defaultdict(dict)
         for row in conn.execute(query("spreads", days), params):
             kind = {3: 0, 5: 1, 6: 2}[row[2]]  # which of the three sets the row is of
@@ -176,14 +175,12 @@ def fleet_report(
                 spreads[(row[0], row[1], kind)][row[3 + kind]] = row[6]
         for (branch, kiosk, kind), spread in spreads.items():
             counts = at(branch, kiosk)
-            target = (counts.abandoned_at, counts.capacity_levels, counts.attitude_levels)[kind]
-            target.update(spread)
+            counts[("abandoned_at", "capacity_levels", "attitude_levels")[kind]].update(spread)
         for row in conn.execute(query("checks", days), params):
-            at(row[0], row[1]).checks[row[2]] = row[3]
+            at(row[0], row[1])["checks"][row[2]] = row[3]
         for row in conn.execute(query("prints", days), params):
-            counts = at(row[0], row[1])
-            counts.print_attempts, counts.print_attempts_failed = row[2], row[3]
-    return FleetReport(days, since, tuple(kiosks[key] for key in sorted(kiosks)))
+            at(row[0], row[1]).update(print_attempts=row[2], print_attempts_failed=row[3])
+    return FleetReport(days, since, tuple(KioskCounts(**kiosks[key]) for key in sorted(kiosks)))
 
 
 __all__ = ["FleetReport", "KioskCounts", "fleet_report", "query"]
