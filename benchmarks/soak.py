@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/soak.py [--visits 1000] [--every 100] [--print]
 
-The real kiosk window (`main_window()`, then `settle_after_start()` as `kiosk` does;
+The real kiosk window (`main_window()`;
 1920x1080, offscreen: QT_QPA_PLATFORM=offscreen, with XDG_CONFIG_HOME and XDG_DATA_HOME
 and the data folder in a fresh temporary folder) is driven
 through whole visits, as a client's taps would: attract, consent, every question (the worked
@@ -57,7 +57,6 @@ from pathlib import Path  # noqa: E402
 import PySide6  # noqa: E402
 
 from kiosk.engine import default_resources_dir, score  # noqa: E402
-from kiosk.memory import settle_after_start  # noqa: E402
 from kiosk.storage.outbox import Outbox  # noqa: E402
 from kiosk.storage.sessions import DB_FILE  # noqa: E402
 from kiosk.ui import main_window, question_pages  # noqa: E402
@@ -388,7 +387,6 @@ def open_window(home: Path, *, printing: bool) -> KioskWindow:
     window.resize(WIDTH, HEIGHT)
     window.show()
     app.processEvents()
-    settle_after_start()  # as `kiosk` does once the kiosk window is built
     question_pages.HIGHLIGHT_MS = 0
     return window
 

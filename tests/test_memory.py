@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import gc
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from kiosk.engine import load_questionnaire, score
 from kiosk.fonts import font_path
-from kiosk.memory import release_free_memory
 from kiosk.settings import load_settings
 from kiosk.ui.sheets import make_sheet
 from tests.conftest import WORKED_EXAMPLE
@@ -63,8 +59,3 @@ def test_a_sheet_leaves_no_cycles_holding_the_font_file(tmp_path: Path) -> None:
         "a copy of the font file waits for Python's next full collection"
     )
     assert reportlab == []
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
-def test_free_memory_goes_back_to_the_system_on_linux() -> None:
-    assert release_free_memory() is True

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.engine.errors import DataError
 from kiosk.logs import setup_logging
-from kiosk.memory import settle_after_start
 from kiosk.settings import Settings, SettingsError, default_settings, load_settings
 from kiosk.ui.app import ensure_app, load_font
 from kiosk.ui.boot import BootWindow
@@ -100,7 +99,6 @@ def run(args: argparse.Namespace) -> int:
             enable_fault_log(data / "logs")
 
         window.prepare = prepare
-        window.completed.connect(lambda _kiosk: settle_after_start())
         CrashGuard(lambda: _recover(window)).install()
     else:
         # The settings cannot be used: log next to where the defaults would keep data.
