@@ -112,7 +112,7 @@ def main() -> int:
 def queued_log(folder: Path, count: int) -> Path:
     """A session log with `count` ended visits, every outcome, as the kiosk records them."""
     questionnaire = load_questionnaire()
-    example = json.loads((default_resources_dir() / "examples" / "worked_example.json").read_text())
+    example = EXAMPLE
     profile = score(questionnaire, example)
     log = SessionLog(folder / DB_FILE)
     start = datetime(2026, 11, 1, 9)
@@ -231,7 +231,7 @@ SELECT 'k' || (n %% 300), 'b' || (n %% 300 / 3), md5(n::text), n,
     CASE WHEN o.outcome = 'abandoned'
         THEN (ARRAY['age', 'income', 'loss_tolerance_pct', 'if_loss'])[1 + n %% 4] END,
     CASE WHEN o.scored AND n %% 3 > 0 THEN 1 + n %% 5 END,
-    '{}'::jsonb,
+    CASE WHEN o.scored THEN %(answers)s::jsonb ELSE '{}'::jsonb END,
     CASE WHEN o.scored THEN n %% 100 END,
     CASE WHEN o.scored THEN (ARRAY['low', 'mid_low', 'mid', 'mid_high', 'high'])[1 + n %% 5] END,
     CASE WHEN o.scored THEN n %% 97 END,
@@ -260,12 +260,15 @@ FROM fleet_visits WHERE outcome IN ('printed', 'print_failed')
 """
 
 
+EXAMPLE = json.loads((default_resources_dir() / "examples" / "worked_example.json").read_text())
+
+
 def bench_report(server: postgres.PostgresServer, count: int, rounds: int) -> bool:
     print(f"\n== kiosk fleet report over {count:,} visits")
     db = postgres.fleet_database(server)
     began = time.perf_counter()
     with psycopg.connect(db.admin_url, autocommit=True) as conn:
-        conn.execute(GENERATE, {"count": count})
+        conn.execute(GENERATE, {"count": count, "answers": json.dumps(EXAMPLE)})
         conn.execute(PRINTS)
         conn.execute("VACUUM ANALYZE fleet_visits")
         conn.execute("VACUUM ANALYZE fleet_prints")

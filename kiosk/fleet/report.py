@@ -1,9 +1,10 @@
 """`kiosk fleet report`: the fleet database counted per branch and kiosk (SPEC §18).
 
-Four aggregate queries, each one pass over the rows in the period (`started_at` of a
-visit, `at` of a print attempt, both indexed): the counts and the mean rating; where
-visits were abandoned and the level distributions (grouping sets); how often each check
-of SPEC §15.3 fired; the print attempts. `completed` counts the visits that reached a
+Three aggregate queries, each one pass over the rows in the period (`started_at` of a
+visit, `at` of a print attempt; over a period the visits' report index serves it without
+reading the rows): the visits grouped by kiosk, where abandoned and levels (folded here
+into the counts, the mean rating and the distributions); how often each check of SPEC
+§15.3 fired; the print attempts. `completed` counts the visits that reached a
 result (a profile), as the staff panel does. `checks_known` says over how many of those
 the check ids were kept (visits recorded before the kiosk kept them have none).
 """
@@ -11,7 +12,6 @@ the check ids were kept (visits recorded before the kiosk kept them have none).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,28 +21,24 @@ import psycopg
 OUTCOME_COUNTS = ("printed", "exported", "print_failed", "declined", "abandoned")
 
 _PERIOD = "WHERE {column} >= %(since)s"
-_COUNTS = """
-    SELECT branch_code, kiosk_id, count(*),
+# One pass over the visits, grouped finely enough (a few dozen groups a kiosk) to fold
+# the counts and the three distributions from it in Python.
+_VISITS = """
+    SELECT branch_code, kiosk_id,
+        CASE WHEN outcome = 'abandoned' THEN coalesce(abandoned_at, '') END,
+        capacity_level, attitude_level,
+        count(*),
         count(*) FILTER (WHERE capacity_level IS NOT NULL),
         count(*) FILTER (WHERE outcome = 'printed'),
         count(*) FILTER (WHERE outcome = 'exported'),
         count(*) FILTER (WHERE outcome = 'print_failed'),
         count(*) FILTER (WHERE outcome = 'declined'),
         count(*) FILTER (WHERE outcome = 'abandoned'),
-        count(rating), avg(rating)::float8,
+        count(rating), sum(rating),
         count(*) FILTER (WHERE checks IS NOT NULL AND capacity_level IS NOT NULL),
         min(started_at), max(started_at)
     FROM fleet_visits {period}
-    GROUP BY branch_code, kiosk_id
-"""
-_SPREADS = """
-    SELECT branch_code, kiosk_id, GROUPING(abandoned, capacity_level, attitude_level),
-        abandoned, capacity_level, attitude_level, count(*)
-    FROM (SELECT branch_code, kiosk_id, capacity_level, attitude_level,
-            CASE WHEN outcome = 'abandoned' THEN coalesce(abandoned_at, '') END AS abandoned
-          FROM fleet_visits {period}) AS v
-    GROUP BY branch_code, kiosk_id,
-        GROUPING SETS ((abandoned), (capacity_level), (attitude_level))
+    GROUP BY branch_code, kiosk_id, 3, capacity_level, attitude_level
 """
 _CHECKS = """
     SELECT branch_code, kiosk_id, check_id, count(*)
@@ -54,9 +50,10 @@ _PRINTS = """
     FROM fleet_prints {period}
     GROUP BY branch_code, kiosk_id
 """
+_SPREAD_FIELDS = ("abandoned_at", "capacity_levels", "attitude_levels")
+_SUMMED = ("visits", "completed", *OUTCOME_COUNTS, "ratings", "checks_known")
 QUERIES = {
-    "counts": (_COUNTS, "started_at"),
-    "spreads": (_SPREADS, "started_at"),
+    "visits": (_VISITS, "started_at"),
     "checks": (_CHECKS, "started_at"),
     "prints": (_PRINTS, "at"),
 }
@@ -162,24 +159,24 @@ def fleet_report(
         # Room to group 300+ kiosks' rows in memory (the default 4 MB sorts them on disk).
         conn.execute("SET LOCAL work_mem = '64MB'")
         conn.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
-        for row in conn.execute(query("counts", days), params):
+        for row in conn.execute(query("visits", days), params):
             counts = at(row[0], row[1])
-            counts.update(zip(("visits", "completed", *OUTCOME_COUNTS), row[2:9], strict=True))
-            counts.update(ratings=row[9], mean_rating=row[10], checks_known=row[11])
-            counts["first_visit"] = row[12].isoformat(timespec="seconds") if row[12] else None
-            counts["last_visit"] = row[13].isoformat(timespec="seconds") if row[13] else None
-        spreads: dict[tuple[str, str, int], dict[str, int]] = defaultdict(dict)
-        for row in conn.execute(query("spreads", days), params):
-            kind = {3: 0, 5: 1, 6: 2}[row[2]]  # which of the three sets the row is of
-            if row[3 + kind] is not None:
-                spreads[(row[0], row[1], kind)][row[3 + kind]] = row[6]
-        for (branch, kiosk, kind), spread in spreads.items():
-            counts = at(branch, kiosk)
-            counts[("abandoned_at", "capacity_levels", "attitude_levels")[kind]].update(spread)
+            for name, value in zip(_SPREAD_FIELDS, row[2:5], strict=True):
+                if value is not None:
+                    counts[name][value] = counts[name].get(value, 0) + row[5]
+            for name, value in zip(_SUMMED, (*row[5:13], row[14]), strict=True):
+                counts[name] += value
+            counts["rating_sum"] = counts.get("rating_sum", 0) + (row[13] or 0)
+            for name, value, pick in (("first_visit", row[15], min), ("last_visit", row[16], max)):
+                when = value.isoformat(timespec="seconds")
+                counts[name] = pick(counts[name], when) if counts[name] else when
         for row in conn.execute(query("checks", days), params):
             at(row[0], row[1])["checks"][row[2]] = row[3]
         for row in conn.execute(query("prints", days), params):
             at(row[0], row[1]).update(print_attempts=row[2], print_attempts_failed=row[3])
+    for counts in kiosks.values():
+        total = counts.pop("rating_sum", 0)
+        counts["mean_rating"] = total / counts["ratings"] if counts["ratings"] else None
     return FleetReport(days, since, tuple(KioskCounts(**kiosks[key]) for key in sorted(kiosks)))
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from kiosk.engine import Questionnaire
 from kiosk.fleet.pusher import Pusher
-from kiosk.fleet.schema import SCHEMA_VERSION
+from kiosk.fleet.schema import MIGRATIONS, SCHEMA_VERSION
 from kiosk.storage.sessions import Stats
 from tests.fleet.kiosks import START, Kiosk, assert_exactly_once, make_kiosk, record_visits
 from tests.helpers import run_kiosk
@@ -50,6 +50,29 @@ def test_fleet_init_creates_migrates_grants_and_refuses_a_newer_schema(
     with psycopg.connect(url) as conn:  # untouched
         assert conn.execute("SELECT count(*) FROM fleet_schema").fetchone() == before
         assert conn.execute("SELECT to_regclass('fleet_future')").fetchone() == ("fleet_future",)
+
+
+def test_fleet_init_migrates_a_schema_of_an_earlier_release(
+    postgres_server: PostgresServer,
+) -> None:
+    url = postgres_server.url(postgres_server.create_database())
+    with psycopg.connect(url, autocommit=True) as conn:  # as the first release left it
+        conn.execute("CREATE TABLE fleet_schema (version integer PRIMARY KEY)")
+        conn.execute(MIGRATIONS[0])
+        conn.execute("INSERT INTO fleet_schema (version) VALUES (1)")
+        conn.execute(
+            "INSERT INTO fleet_visits (kiosk_id, visit_uid, branch_code, local_id, started_at,"
+            " ended_at, language, outcome, answers) VALUES ('k', 'u', 'b', 1, now(), now(),"
+            " 'en', 'declined', '{}')"
+        )
+    migrated = run_kiosk("fleet", "init", "--url", url)
+    assert migrated.code == 0, migrated.err
+    assert f"from version 1 to {SCHEMA_VERSION}" in migrated.out
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass('fleet_visits_report')").fetchone() == (
+            "fleet_visits_report",
+        )
+        assert conn.execute("SELECT count(*) FROM fleet_visits").fetchone() == (1,)
 
 
 def test_sync_once_pushes_and_says_what_and_report_counts_it(
