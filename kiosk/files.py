@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -14,8 +15,6 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     or full; `path` is then untouched. With `exclusive`, an existing `path` is never
     replaced: FileExistsError instead (the file appears whole, through a hard link).
     """
-    import tempfile  # noqa: PLC0415 - ~1.5 ms (random, hashlib's kin) the first screen does not need
-
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:

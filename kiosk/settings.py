@@ -9,12 +9,15 @@ with the file, the key and the value.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Final
+
+from platformdirs import user_config_path, user_data_path
 
 from kiosk.engine.errors import KioskError, shorten, show_value
 from kiosk.engine.resources import LANGS, default_resources_dir
@@ -169,14 +172,10 @@ class Settings:
         """Folder of the session log, logs and outbox."""
         if self.storage.data_dir:
             return Path(self.storage.data_dir).expanduser()
-        from platformdirs import user_data_path  # noqa: PLC0415 - see default_settings_path
-
         return user_data_path(APP_NAME, appauthor=False)
 
 
 def default_settings_path() -> Path:
-    # Imported here: only commands that use the default folders pay for platformdirs.
-    from platformdirs import user_config_path  # noqa: PLC0415
 
     return user_config_path(APP_NAME, appauthor=False) / SETTINGS_FILE
 
@@ -423,7 +422,6 @@ def _toml_value(value: object) -> str:
 
 
 def _write_first_run(path: Path) -> None:
-    import logging  # noqa: PLC0415 - a rare path; keeps start-up light
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

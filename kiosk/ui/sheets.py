@@ -11,7 +11,7 @@ from PySide6.QtCore import QStorageInfo
 
 from kiosk.engine import Profile, Questionnaire
 from kiosk.files import write_atomic
-from kiosk.issuing import Sheet
+from kiosk.issuing import Sheet, SheetService
 from kiosk.printing import PrintOutcome, print_pdf
 from kiosk.settings import Settings
 
@@ -43,8 +43,6 @@ def make_sheet(
 ) -> Sheet:
     """The visit's sheet: the one already made (kept now if the disk refused it before),
     or a new one with a new number, kept (kiosk.issuing, as for `kiosk report`)."""
-    # Imported here: reportlab loads on the first sheet, not at the kiosk's start.
-    from kiosk.issuing import SheetService  # noqa: PLC0415
 
     service = SheetService(settings, questionnaire)
     return service.issue(profile, lang) if existing is None else service.keep(existing)
