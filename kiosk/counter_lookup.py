@@ -31,6 +31,7 @@ from kiosk.engine.sheet_code import (
     MAX_CODE_CHARS,
     PREFIX,
     SEPARATOR,
+    Refusal,
     SheetCodeError,
     decode,
     encode,
@@ -54,20 +55,7 @@ Signature = Literal["valid", "unsigned", "not_recorded"]
 """valid / unsigned: the code's own; not_recorded: a visit logged before sheet codes."""
 Source = Literal["code", "session_log", "fleet"]
 Reason = Literal[
-    # refusals of the code itself (kiosk.engine.sheet_code.Refusal)
-    "not_text",
-    "too_long",
-    "character",
-    "empty",
-    "prefix",
-    "fields",
-    "tag_format",
-    "no_key",
-    "unsigned",
-    "tag",
-    "sheet_number",
-    "version",
-    "answers",
+    Refusal,  # refusals of the code itself
     # refusals of a typed sheet number
     "not_found",
     "unreadable",
