@@ -9,7 +9,7 @@ Default: N=50 warm builds per variant. The script scores the worked example
 
 * in this process: the time of `import kiosk.report` (reportlab), of the first
   `register_fonts()` call and of the first (cold) `build_sheet`; then mean, p50 and p95 of
-  N warm builds for zh_CN, en and zh_CN with the staff copy (the goal is <= 200 ms each);
+  N warm builds for zh_CN, en and zh_CN with the staff copy (the goal: p95 <= 100 ms);
 * the size of each of those PDFs (the goal is < 300 KB);
 * the peak resident memory of this process after the builds;
 * whole processes, best and mean of 3 runs each: `python -c pass`, `python -m kiosk
@@ -42,7 +42,8 @@ from pathlib import Path
 
 from kiosk.engine import Profile, Questionnaire, default_resources_dir, load_questionnaire, score
 
-WARM_GOAL_MS = 200.0
+WARM_GOAL_MS = 100.0
+"""p95 of a warm build of the client's sheet (issue 15); the staff copy adds a page."""
 SIZE_GOAL_KB = 300.0
 PROCESS_RUNS = 3
 BRANCH_NAME = "示例证券 示例营业部"
@@ -223,7 +224,7 @@ def print_report(builds: int, measured: InProcess, rss_mb: float) -> None:
         print(
             f"warm build {label}: mean {statistics.fmean(times):.1f} ms,"
             f" p50 {percentile(times, 0.50):.1f} ms, p95 {percentile(times, 0.95):.1f} ms,"
-            f" max {max(times):.1f} ms (goal <= {WARM_GOAL_MS:g} ms)"
+            f" max {max(times):.1f} ms (goal: p95 <= {WARM_GOAL_MS:g} ms)"
         )
     for label, size in measured.size_bytes.items():
         print(f"size {label}: {size / 1024:.1f} KB (goal < {SIZE_GOAL_KB:g} KB)")
