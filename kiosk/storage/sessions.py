@@ -26,6 +26,7 @@ import logging
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -240,6 +241,7 @@ class SessionLog(SessionReports, SyncQueue):
             "outcome": visit.outcome,
             "abandoned_at": visit.abandoned_at,
             "rating": visit.rating,
+            "uid": uuid.uuid4().hex,  # its key in the fleet database (sync_queue)
         }
         if profile is not None:
             row |= {
@@ -278,8 +280,9 @@ class SessionLog(SessionReports, SyncQueue):
                 "SELECT id FROM visits WHERE sheet_number = ?", (sheet_number,)
             ).fetchone()
             db.execute(
-                "INSERT INTO prints (visit_id, sheet_number, at, printer, result, trusted_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO prints"
+                " (visit_id, sheet_number, at, printer, result, trusted_at, uid)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     found[0] if found else None,
                     sheet_number,
@@ -287,6 +290,7 @@ class SessionLog(SessionReports, SyncQueue):
                     printer,
                     result,
                     iso(at) if self._observe(db, at) else None,
+                    uuid.uuid4().hex,
                 ),
             )
 

@@ -1,10 +1,11 @@
 """The session log as the fleet database's queue (SPEC §18).
 
-Visits and print attempts not yet in the fleet database have `synced_at` NULL. Before a
-row's first push it gets a random `uid` (kept in the same transaction that reads it), so
-every later push of it carries the same key: the fleet database's unique key (kiosk id,
-uid) makes a second push of a row a no-op. A row is marked synced only after the fleet
-database committed it; a kiosk killed in between pushes it again, harmlessly.
+Visits and print attempts not yet in the fleet database have `synced_at` NULL. Each row
+has a random `uid`, given when it is recorded (rows from before the queue get theirs
+before their first push), so every push of it carries the same key: the fleet
+database's unique key (kiosk id, uid) makes a second push of a row a no-op. A row is
+marked synced only after the fleet database committed it; a kiosk killed in between
+pushes it again, harmlessly.
 
 SyncQueue is mixed into kiosk.storage.sessions.SessionLog, which gives it the connection,
 `_reading()` and `_transaction()` (the lock, and the check for a replaced file). The

@@ -21,6 +21,7 @@ from kiosk.storage.retention import purge_old_records
 from tests.fleet.kiosks import (
     START,
     assert_exactly_once,
+    local_uids,
     make_kiosk,
     record_visits,
     server_rows,
@@ -265,3 +266,17 @@ def _wait_for(condition: object, timeout: float = 30.0) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_records_from_before_the_queue_get_their_uid_at_their_first_push(
+    tmp_path: Path, fleet_db: FleetDb, questionnaire: Questionnaire
+) -> None:
+    kiosk = make_kiosk(tmp_path / "k", fleet_db.kiosk_url, "k1")
+    record_visits(kiosk.log, questionnaire, 12)
+    with sqlite3.connect(kiosk.log.path) as db:  # as migration 5 leaves older rows
+        db.execute("UPDATE visits SET uid = NULL")
+        db.execute("UPDATE prints SET uid = NULL")
+    first = push(kiosk.log, fleet_db.kiosk_url, "k1", "0101", batch=5)
+    assert first.visits == 12
+    assert_exactly_once(kiosk.log, fleet_db.kiosk_url, "k1")
+    assert None not in local_uids(kiosk.log)[0]
