@@ -1,8 +1,10 @@
-"""The layers of DESIGN.md hold: the engine is pure Python and imports nothing of ours."""
+"""The layers of DESIGN.md hold: the engine is pure Python and imports nothing of ours;
+README's layout names every module."""
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import kiosk.engine
 
 ENGINE = Path(kiosk.engine.__file__).parent
+ROOT = ENGINE.parents[1]
 FORBIDDEN = ("PySide6", "shiboken6", "reportlab", "platformdirs", "sqlite3")
 
 
@@ -44,3 +47,16 @@ def test_engine_source_imports_only_the_standard_library_and_itself() -> None:
                 assert name.split(".")[0] in allowed_roots, f"{path.name} imports {name}"
                 if name.startswith("kiosk."):
                     assert name.startswith("kiosk.engine"), f"{path.name} imports {name}"
+
+
+def test_the_readmes_layout_names_every_module() -> None:
+    """README's layout section shows the tree as it is: every module of kiosk/ is named."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    layout = readme[readme.index("- Layout as in DESIGN.md") : readme.index("- Extra arguments")]
+    named = set(re.findall(r"[a-z0-9_]+\.py", layout))
+    modules = {
+        path.name
+        for path in (ROOT / "kiosk").rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    }
+    assert sorted(modules - named) == []
