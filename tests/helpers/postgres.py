@@ -74,6 +74,13 @@ def _why_no_postgres() -> str:
 WHY = _why_no_postgres()
 
 
+# A server outlives a test process that dies without its fixtures' teardown (a crash,
+# SIGKILL) unless told to stop with it: setpriv's parent-death signal (set after the
+# switch to the server's user, kept across exec), SIGINT being PostgreSQL's fast shutdown.
+_SETPRIV = shutil.which("setpriv")
+_DIE_WITH_US = [_SETPRIV, "--pdeathsig", "INT", "--"] if _SETPRIV else []
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -151,6 +158,7 @@ class PostgresServer:
         log = (self.folder / "server.log").open("ab")
         self.process = subprocess.Popen(
             [
+                *_DIE_WITH_US,
                 str(self.bin / "postgres"),
                 "-D",
                 str(self.data),
