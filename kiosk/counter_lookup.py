@@ -51,7 +51,7 @@ that a longer paste is seen to be too long (and refused) rather than cut to fit.
 SHEET_NUMBER: Final = re.compile(r"[0-9A-Za-z]{1,16}-[0-9]{8}-[0-9]{4}")
 """A kiosk's sheet number (kiosk.storage.sheet_numbers), typed in any case."""
 
-Signature = Literal["valid", "unsigned", "not_recorded"]
+Signature = Literal["valid", "unsigned", "not_recorded", "fleet"]
 """valid / unsigned: the code's own; not_recorded: a visit logged before sheet codes."""
 Source = Literal["code", "session_log", "fleet"]
 Reason = Literal[
@@ -115,10 +115,15 @@ class SessionLogSource:
         return find_logged_sheet(self.path, sheet_number)
 
 
-def sources_for(settings: Settings) -> tuple[SheetSource, ...]:
-    """Where a typed number is looked up: this machine's session log. (The fleet database
-    of SPEC §18 goes first here once it exists.)"""
-    return (SessionLogSource(session_log_path(settings.data_path)),)
+def sources_for(settings: Settings, fleet: SheetSource | None = None) -> tuple[SheetSource, ...]:
+    """Where a typed number is looked up: the fleet database (SPEC §18) when one is
+    configured (`fleet`, made by the caller: kiosk.fleet sits beside this module), then
+    this machine's session log."""
+    local = SessionLogSource(session_log_path(settings.data_path))
+    return (local,) if fleet is None else (fleet, local)
+
+
+_WHERE: Final = {"fleet": "the fleet database", "session_log": "the session log", "code": ""}
 
 
 class CounterLookup:
@@ -139,8 +144,11 @@ class CounterLookup:
         self.sources = tuple(sources)
 
     @classmethod
-    def for_settings(cls, settings: Settings, questionnaire: Questionnaire) -> CounterLookup:
-        return cls(questionnaire, key_from_hex(settings.branch.sheet_key), sources_for(settings))
+    def for_settings(
+        cls, settings: Settings, questionnaire: Questionnaire, fleet: SheetSource | None = None
+    ) -> CounterLookup:
+        key = key_from_hex(settings.branch.sheet_key)
+        return cls(questionnaire, key, sources_for(settings, fleet))
 
     def read(self, text: str) -> Found | Refused:
         """What the input shows: a scanned code's profile, a typed number's, or why not."""
@@ -169,16 +177,23 @@ class CounterLookup:
         return Found(sheet.sheet, sheet.signature, "code", sheet.questionnaire, profile, code)
 
     def find(self, number: str) -> Found | Refused:
-        """A typed sheet number, from the first source that has it."""
+        """A typed sheet number, from the first source that has it. A source that cannot
+        be read (the fleet database away) does not stop the next one (this machine's
+        session log); when none has it, the first such failure is the reason."""
+        failure: SheetLookupError | None = None
         for source in self.sources:
             try:
                 logged = source.find(number)
             except SheetLookupError as exc:
-                return Refused("unreadable", str(exc), sheet=number.upper())
+                failure = failure or exc
+                continue
             if logged is not None:
                 return self._logged(logged, source.kind)
+        if failure is not None:
+            return Refused("unreadable", str(failure), sheet=number.upper())
+        where = " or ".join(_WHERE[source.kind] for source in self.sources) or "the session log"
         return Refused(
-            "not_found", f"sheet {number.upper()} is not in the session log", sheet=number.upper()
+            "not_found", f"sheet {number.upper()} is not in {where}", sheet=number.upper()
         )
 
     def _logged(self, logged: LoggedSheet, kind: Source) -> Found | Refused:
@@ -221,7 +236,9 @@ class CounterLookup:
             return Refused(
                 "answers", f"the answers recorded for sheet {number}: {exc}", sheet=number
             )
-        return Found(number, "not_recorded", kind, questionnaire, profile, "", logged.ended_at)
+        # Rebuilt from the recorded answers: no code vouches for them (the fleet keeps none).
+        signature: Signature = "fleet" if kind == "fleet" else "not_recorded"
+        return Found(number, signature, kind, questionnaire, profile, "", logged.ended_at)
 
     def issued_at(self, found: Found) -> datetime | None:
         """When the sheet was made, from the first source that has its visit (None when

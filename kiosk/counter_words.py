@@ -77,6 +77,7 @@ def profile_words(
         "valid": _("Signature valid: printed by a kiosk of this bank, unchanged"),
         "unsigned": _("Unsigned code (no sheet key is set here)"),
         "not_recorded": _("From this machine's session log (no sheet code was recorded)"),
+        "fleet": _("From the bank's fleet database (rebuilt from the answers recorded there)"),
     }
     stage = tables.life_stage(profile.life_stage)
     cycle = (
@@ -194,9 +195,12 @@ def refusal_words(
         ).format(version=version or "?"),
         "answers": _("Refused: an answer in the code is not one the questionnaire accepts."),
         "not_found": _(
-            "Sheet {number} is not in this machine's session log. Scan the sheet's QR code instead."
+            "Sheet {number} is not in the records this counter can read. "
+            "Scan the sheet's QR code instead."
         ).format(number=sheet),
-        "unreadable": _("The session log cannot be read. Scan the sheet's QR code instead."),
+        "unreadable": _(
+            "The records of sheets cannot be read just now. Scan the sheet's QR code instead."
+        ),
         "empty": _("Scan the QR code on the client's sheet, or type a sheet number."),
     }
     said = sentences.get(reason, _("Refused: this is neither a sheet code nor a sheet number."))

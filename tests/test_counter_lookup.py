@@ -189,7 +189,7 @@ def test_a_typed_sheet_number_is_found_in_the_session_log_read_only(
     unknown = refused(lookup.read("0000-20261202-1003"))
     assert (unknown.reason, unknown.sheet) == ("not_found", "0000-20261202-1003")
     assert refusal_words(unknown.reason, "en", sheet=unknown.sheet) == (
-        "Sheet 0000-20261202-1003 is not in this machine's session log. "
+        "Sheet 0000-20261202-1003 is not in the records this counter can read. "
         "Scan the sheet's QR code instead."
     )
     # Read with SQLite's mode=ro: the log is as it was (SQLite may leave its readers'

@@ -76,6 +76,11 @@ MIGRATIONS: tuple[str, ...] = (
                  attitude_level, checks);
     DROP INDEX fleet_visits_started_at;
     """,
+    # 3: the counter looks a typed sheet number up in the fleet (kiosk counter, SPEC §16).
+    """
+    CREATE INDEX fleet_visits_sheet ON fleet_visits (upper(sheet_number))
+        WHERE sheet_number IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("fleet_visits", "fleet_prints")

@@ -30,6 +30,7 @@ from kiosk.counter_lookup import MAX_INPUT_CHARS, CounterLookup, Found, Refused,
 from kiosk.counter_words import profile_words, refusal_words
 from kiosk.engine import Questionnaire
 from kiosk.files import write_atomic
+from kiosk.fleet.lookup import FleetSource
 from kiosk.i18n import language_names
 from kiosk.palette import ACCENT, LINE, MUTED, PANEL, PAPER, WARNING
 from kiosk.printing import print_pdf
@@ -94,7 +95,8 @@ class CounterWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.settings = settings
         self.questionnaire = questionnaire
-        self.lookup = CounterLookup.for_settings(settings, questionnaire)
+        fleet = FleetSource(settings.sync.url) if settings.sync.url else None
+        self.lookup = CounterLookup.for_settings(settings, questionnaire, fleet)
         self.lang = Language(settings.kiosk.language)
         self.tasks = Tasks(self)
         self.found: Found | None = None

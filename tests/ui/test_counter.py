@@ -195,7 +195,7 @@ def test_a_typed_sheet_number_is_found_in_the_session_log(
     scan(qtbot, counter, "0000-20261202-1999")
     assert not shows_profile(counter)
     assert text(counter, "counter.refused") == (
-        "本机的会话记录中没有单号 0000-20261202-1999。请改为扫描结果单上的二维码。"
+        "本柜台能查阅的记录中没有单号 0000-20261202-1999。请改为扫描结果单上的二维码。"
     )
     assert (data / DB_FILE).read_bytes() == visits_before  # the counter only reads
 
