@@ -116,6 +116,8 @@ class OverviewSection(Section):
         self.sync_line.hide()
         layout.addWidget(self.sync_line)
         self.sync_state: SyncState | None = None
+        self.stats: dict[str, Stats] | None = None
+        """The last counts shown, worded again when staff switch the language."""
         layout.addStretch(1)
 
     def refresh(self) -> None:
@@ -243,6 +245,7 @@ class OverviewSection(Section):
         )
 
     def _show_counts(self, stats: dict[str, Stats]) -> None:
+        self.stats = stats
         for (name, period), widget in self.count_labels.items():
             widget.setText(str(getattr(stats[period], name)))
         month = stats["30"]
@@ -278,6 +281,8 @@ class OverviewSection(Section):
         self.counts_title.setText(_("Visits") + f" · kiosk {__version__}")
         self._show_storage()
         self._show_sync(self.sync_state)
+        if self.stats is not None:
+            self._show_counts(self.stats)
         periods = {"today": _("Today"), "7": _("7 days"), "30": _("30 days")}
         set_texts(self.period_names, periods)
         words = {

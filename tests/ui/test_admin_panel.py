@@ -57,6 +57,12 @@ def test_todays_numbers_count_the_visits(window: KioskWindow, drive: VisitDriver
     assert "您的工作收入属于哪一种？ 1" in drive.text("admin.abandoned_where")
     assert "0/40/60 × 1" in drive.text("admin.allocations")
     assert window.pages["admin"].chart.bars[3] == ("中高", 1, 0)  # type: ignore[attr-defined]
+    window.set_language("en")  # staff switch: every line follows, the counts too
+    assert drive.text("admin.abandoned_where") == (
+        "Abandoned at (30 days): Which best describes your income from work? 1"
+    )
+    assert drive.text("admin.allocations").startswith("Allocations (low/medium/high %")
+    assert window.pages["admin"].chart.bars[3][0] == "Medium-high"  # type: ignore[attr-defined]
 
 
 def test_settings_are_validated_saved_and_applied(
