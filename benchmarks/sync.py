@@ -44,37 +44,11 @@ from kiosk.fleet.push import push  # noqa: E402
 from kiosk.fleet.report import QUERIES, query  # noqa: E402
 from kiosk.storage.session_schema import DB_FILE  # noqa: E402
 from kiosk.storage.sessions import SessionLog, VisitRecord  # noqa: E402
+from kiosk.storage.sync_queue import VISIT_COLUMNS  # noqa: E402
 from tests.helpers import postgres  # noqa: E402
 
-COPY_COLUMNS = (
-    "kiosk_id",
-    "branch_code",
-    "visit_uid",
-    "local_id",
-    "started_at",
-    "ended_at",
-    "language",
-    "outcome",
-    "abandoned_at",
-    "rating",
-    "sheet_number",
-    "questionnaire_id",
-    "questionnaire_version",
-    "questionnaire_sha256",
-    "answers",
-    "capacity_score",
-    "capacity_level",
-    "attitude_score",
-    "attitude_level",
-    "low_risk",
-    "medium_risk",
-    "high_risk",
-    "life_stage",
-    "life_cycle",
-    "segment",
-    "limited_by",
-    "checks",
-)
+COPY_COLUMNS = ("kiosk_id", "branch_code", "visit_uid", "local_id", *VISIT_COLUMNS[2:])
+"""The server's columns for what `kiosk sync` pushes (VISIT_COLUMNS starts uid, id)."""
 
 
 def main() -> int:
