@@ -133,6 +133,7 @@ class SettingsSection(Section):
         self.settings_message = label("", "help", "admin.settings.message")
         form.addWidget(self.save_button, 4, 1)
         form.addWidget(self.settings_message, 5, 0, 1, 2)
+        self.settings_message.hide()  # takes room only once there is something to say
         self._field_name(form, "pin", 6)
         self.pin_button = button("admin.change_pin", "quiet")
         self.pin_button.clicked.connect(self.change_pin.emit)
@@ -281,13 +282,15 @@ class SettingsSection(Section):
         try:
             saved = self.save(changes)
         except Exception as exc:  # SettingsError or OSError: say it, keep the old settings
-            self.settings_message.setText(
-                self.lang.gettext("Not saved: {reason}").format(reason=exc)
-            )
+            self._say(self.lang.gettext("Not saved: {reason}").format(reason=exc))
             return
-        self.settings_message.setText(self.lang.gettext("Saved."))
+        self._say(self.lang.gettext("Saved."))
         self._log("settings", repr(changes))
         self.settings_saved.emit(saved)
+
+    def _say(self, text: str) -> None:
+        self.settings_message.setText(text)
+        self.settings_message.setVisible(bool(text))
 
     def retranslate(self) -> None:
         _ = self.lang.gettext

@@ -105,7 +105,7 @@ def test_every_staff_target_is_big_and_fits(
     enter_pin(drive, PIN)
     enter_pin(drive, PIN)
     panel = window.staff.admin_panel
-    for lang, large in (("zh_CN", False), ("en", False), ("en", True)):
+    for lang, large in (("zh_CN", False), ("en", False), ("en", True), ("zh_CN", True)):
         window.set_language(lang)
         if large != window.visit.large_text:
             window.toggle_large_text()
@@ -114,6 +114,15 @@ def test_every_staff_target_is_big_and_fits(
             drive.tap(f"admin.section.{section}")
             settle(window)
             check_targets(window, panel, least, f"{look}, {section}")
+            scrolled = [
+                area.objectName() or section
+                for area in panel.findChildren(QScrollArea)
+                if area.isVisible() and area.verticalScrollBar().maximum() > 0
+            ]
+            # Buttons are never scrolled away; the overview's figures (text only) may
+            # scroll in large text.
+            if not (large and section == "overview"):
+                assert scrolled == [], f"{look}, {section}: scrolls"
         drive.tap("admin.settings.branch_name.edit")
         check_targets(window, panel, least, f"{look}, keyboard")
         if not large:  # typing needs no scrolling (large text may scroll the note)
