@@ -4,7 +4,7 @@ ways it fits one screen (FIT_STEPS) before it scrolls."""
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
@@ -112,6 +112,8 @@ class ResultPage(Page):
         buttons.addWidget(self.export_button, 1)
         buttons.addWidget(self.finish_button, 1)
         page.addLayout(buttons)
+        self.fitted = 0
+        """The fit step the last result needed."""
         self._set_fit(0)
 
     def _allocation_card(self, tables: Tables) -> QWidget:
@@ -177,16 +179,38 @@ class ResultPage(Page):
         QTimer.singleShot(0, self, self.fit)
 
     def fit(self) -> None:
-        """Fit the result on one screen: first without its title (the buttons say what it
-        is), then with its text at the normal size (large text on a small screen); it
-        scrolls only if even that does not fit."""
+        """Fit the result on one screen, in the first of the FIT_STEPS that does: first
+        without its title (the buttons say what it is), then with its text at the normal
+        size (large text on a small screen), and so on; it scrolls only if even the last
+        does not fit. The search starts from the step the last result needed (the same
+        screen and text size: most often the same step), since each step costs a restyle;
+        the steps only ever take room away, so it ends where a search from 0 would."""
+        if not self.isVisible():
+            return  # fitted when shown (the result of a visit that has ended is not)
+        step = min(self.fitted, FIT_STEPS - 1)
+        if self._fits(step):
+            while step > 0 and self._fits(step - 1):
+                step -= 1
+        else:
+            while step < FIT_STEPS - 1:
+                step += 1
+                if self._fits(step):
+                    break
+        self._fits(step)  # (the last step tried may have been another)
+        self.fitted = step
+
+    def _fits(self, step: int) -> bool:
+        """Set the page as `step` says; whether it then fits its screen."""
+        self._set_fit(step)
+        self.page_layout.activate()  # the room left now (a note, the margins of a step)
         viewport = self.scroll_area.viewport()
-        for step in range(FIT_STEPS):
-            self._set_fit(step)
-            self.page_layout.activate()  # the room left now (a note, the margins of a step)
-            too_wide = self.content.minimumSizeHint().width() > viewport.width()
-            if not too_wide and self.needed_height(viewport.width()) <= viewport.height():
-                return
+        if self.content.minimumSizeHint().width() > viewport.width():
+            return False
+        return self.needed_height(viewport.width()) <= viewport.height()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self.fit)
 
     def needed_height(self, width: int) -> int:
         """How tall the result is at this width (its text wraps to the width it gets)."""
