@@ -72,7 +72,7 @@ class SettingsSection(Section):
         form = QGridLayout(box)
         form.setContentsMargins(0, 0, 0, 0)
         form.setHorizontalSpacing(32)  # a label never touches its field
-        form.setVerticalSpacing(14)
+        form.setVerticalSpacing(8)
         form.setColumnStretch(0, 1)  # names wrap rather than squeeze their fields
         form.setColumnStretch(1, 3)
         self.field_names: dict[str, QLabel] = {}
@@ -86,7 +86,8 @@ class SettingsSection(Section):
         branch.addWidget(self.branch_edit)
         self.printer = QWidget()
         self.printer.setObjectName("admin.settings.printer")
-        self.printer_list = QVBoxLayout(self.printer)
+        # Two choices a row: a kiosk's one or two queues and the default stay on screen.
+        self.printer_list = QGridLayout(self.printer)
         self.printer_list.setContentsMargins(0, 0, 0, 0)
         self.printer_list.setSpacing(12)
         self.printer_buttons: dict[str, QPushButton] = {}
@@ -222,12 +223,12 @@ class SettingsSection(Section):
             old.hide()
             old.deleteLater()
         self.printer_buttons = {}
-        for name in names:
+        for index, name in enumerate(names):
             key = f"queue.{name}" if name else "default"
             choice = button(f"admin.settings.printer.{key}", "quiet", name)
             choice.clicked.connect(lambda _=False, name=name: self._choose_printer(name))
             self.printer_buttons[name] = choice
-            self.printer_list.addWidget(choice)
+            self.printer_list.addWidget(choice, index // 2, index % 2)
         self.printer_buttons[""].setText(self.lang.gettext("System default printer"))
         self._choose_printer(chosen)
 
