@@ -123,7 +123,7 @@ def sources_for(settings: Settings, fleet: SheetSource | None = None) -> tuple[S
     return (local,) if fleet is None else (fleet, local)
 
 
-_WHERE: Final = {"fleet": "the fleet database", "session_log": "the session log", "code": ""}
+_WHERE: Final = {"fleet": "the fleet database", "session_log": "the session log"}
 
 
 class CounterLookup:

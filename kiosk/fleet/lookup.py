@@ -4,7 +4,6 @@ version; the fleet keeps no sheet code, so the profile is rebuilt from the answe
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,9 +42,7 @@ class FleetSource:
             raise SheetLookupError(f"{where}: cannot be read ({first_line(exc)})") from None
         if row is None:
             return None
-        number, answers, version, ended = row
-        if isinstance(answers, str):  # jsonb comes back decoded; text would not
-            answers = json.loads(answers)
+        number, answers, version, ended = row  # (answers is jsonb: psycopg decodes it)
         return LoggedSheet(
             sheet_number=str(number),
             answers=answers if isinstance(answers, dict) else {},

@@ -328,9 +328,6 @@ class KioskWindow(QWidget):
         self.message.show_message(outcome.message, retry=outcome.retry)
         self.go(Event.SHEET_DONE)
 
-    def go_back(self) -> None:
-        self.go(Event.BACK)
-
     def go_next(self) -> None:
         page = self.question_pages.get(self.visit.screen)
         if page is None:
