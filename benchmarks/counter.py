@@ -30,7 +30,6 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -41,20 +40,12 @@ from kiosk.engine.sheet_code import encode
 from kiosk.storage.sessions import DB_FILE, SessionLog, VisitRecord
 from kiosk.ui import counter_window
 from kiosk.ui.app import ensure_app
+from tests.helpers import random_answers
+
+OPTIONAL_ANSWER_RATE = 0.8
+"""How often a generated client answers each optional question."""
 
 KEY = "3a" * 32
-
-
-def random_answers(questionnaire: engine.Questionnaire, rng: random.Random) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for question in questionnaire.questions:
-        if not question.required and rng.random() < 0.2:
-            continue
-        if question.kind == "number":
-            answers[question.id] = rng.randint(question.minimum, question.maximum)
-        else:
-            answers[question.id] = rng.choice(question.option_ids)
-    return answers
 
 
 def summary(name: str, times: list[float]) -> str:
@@ -76,7 +67,7 @@ def make_cases(
     log = SessionLog(data / DB_FILE)
     now = datetime(2026, 12, 2, 10, 0)
     for n in range(count):
-        answers = random_answers(questionnaire, rng)
+        answers = random_answers(questionnaire, rng, optional_rate=OPTIONAL_ANSWER_RATE)
         number = f"0000-20261202-{1000 + n:04d}"
         profile = engine.score(questionnaire, answers)
         code = encode(questionnaire, answers, number, bytes.fromhex(KEY))

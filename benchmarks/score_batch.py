@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.engine import Questionnaire, load_questionnaire, score
+from tests.helpers import random_answers
 
 SEED = 1234
 OPTIONAL_ANSWER_RATE = 0.7
@@ -71,22 +72,11 @@ class BenchmarkError(Exception):
 # ---------------------------------------------------------------------- input
 
 
-def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str, int | str]:
-    """One valid answers object: every required question, ~70% of the optional ones."""
-    answers: dict[str, int | str] = {}
-    for question in questionnaire.questions:
-        if not question.required and rng.random() >= OPTIONAL_ANSWER_RATE:
-            continue
-        if question.kind == "number":
-            answers[question.id] = rng.randint(question.minimum, question.maximum)
-        else:
-            answers[question.id] = rng.choice(question.option_ids)
-    return answers
-
-
 def write_lines(questionnaire: Questionnaire, count: int, path: Path) -> list[dict[str, int | str]]:
     rng = random.Random(SEED)
-    objects = [random_answers(questionnaire, rng) for _ in range(count)]
+    objects = [
+        random_answers(questionnaire, rng, optional_rate=OPTIONAL_ANSWER_RATE) for _ in range(count)
+    ]
     with path.open("w", encoding="utf-8") as handle:
         for answers in objects:
             handle.write(json.dumps(answers))

@@ -35,25 +35,15 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from kiosk import engine
 from kiosk.engine.sheet_code import decode, encode
+from tests.helpers import random_answers
 
 ROOT = Path(__file__).resolve().parent.parent
+OPTIONAL_ANSWER_RATE = 0.8
+"""How often a generated client answers each optional question."""
 COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
-
-
-def random_answers(questionnaire: engine.Questionnaire, rng: random.Random) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for question in questionnaire.questions:
-        if not question.required and rng.random() < 0.2:
-            continue
-        if question.kind == "number":
-            answers[question.id] = rng.randint(question.minimum, question.maximum)
-        else:
-            answers[question.id] = rng.choice(question.option_ids)
-    return answers
 
 
 def timed(work: Callable[[], object]) -> float:
@@ -96,7 +86,10 @@ def main() -> int:
     key_hex = secrets.token_hex(32)
     key = bytes.fromhex(key_hex)
     rng = random.Random(16)
-    sets = [random_answers(questionnaire, rng) for _ in range(options.codes)]
+    sets = [
+        random_answers(questionnaire, rng, optional_rate=OPTIONAL_ANSWER_RATE)
+        for _ in range(options.codes)
+    ]
     codes = [
         encode(questionnaire, answers, f"0451-20261202-{1000 + i % 999 + 1}", key)
         for i, answers in enumerate(sets)

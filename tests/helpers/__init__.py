@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
 import subprocess
 import sys
@@ -216,3 +217,19 @@ def mounted_tmpfs(mount: Path, size: str) -> Iterator[Path]:
     finally:
         subprocess.run(["umount", str(mount)], check=False)
         mount.rmdir()
+
+
+def random_answers(
+    questionnaire: Questionnaire, rng: random.Random, *, optional_rate: float
+) -> dict[str, int | str]:
+    """One valid answers object: every required question, and each optional one with
+    probability `optional_rate` (for benchmarks and generated data)."""
+    answers: dict[str, int | str] = {}
+    for question in questionnaire.questions:
+        if not question.required and rng.random() >= optional_rate:
+            continue
+        if question.kind == "number":
+            answers[question.id] = rng.randint(question.minimum, question.maximum)
+        else:
+            answers[question.id] = rng.choice(question.option_ids)
+    return answers
